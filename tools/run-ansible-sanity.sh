@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Run `ansible-test sanity` on this collection, offline apart from PyPI.
+#
+# ansible-test needs the collection at .../ansible_collections/hwcloud/drs, so the
+# files git knows about (tracked, plus untracked ones that are not ignored) are copied
+# into .venv/sanity/ansible_collections/hwcloud/drs. A copy rather than a symlink:
+# ansible-test resolves symlinks and would otherwise see the real path.
+#
+# Each sanity test runs in its own virtual environment under ~/.ansible/test/venv.
+# ansible-test bootstraps pip in those with a script it downloads from a host CI cannot
+# reach; tools/ansible_test_get_pip.py replaces it, using a pip wheel from PyPI.
+#
+# Usage: tools/run-ansible-sanity.sh [extra ansible-test sanity arguments]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python_version="${ANSIBLE_TEST_PYTHON:-3.11}"
+ansible_test="${ANSIBLE_TEST:-ansible-test}"
+sanity_root="$root/.venv/sanity"
+copy="$sanity_root/ansible_collections/hwcloud/drs"
+
+# The pip version ansible-test installs into its virtual environments.
+pip_version="$(python3 - <<'PY'
+import re, ansible_test._internal.python_requirements as requirements
+source = open(requirements.__file__, encoding='utf-8').read()
+print(re.search(r"default_packages = dict\(\s*pip='([^']+)'", source).group(1))
+PY
+)"
+cache="$HOME/.ansible/test/cache"
+get_pip="$cache/get_pip_${pip_version//./_}.py"
+mkdir -p "$cache"
+if ! compgen -G "$cache/pip-${pip_version}-*.whl" > /dev/null; then
+    python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$cache" "pip==${pip_version}"
+fi
+cp "$root/tools/ansible_test_get_pip.py" "$get_pip"
+
+rm -rf "$sanity_root"
+mkdir -p "$copy"
+cd "$root"
+git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' path; do
+    case "$path" in .venv/* | tests/output/*) continue ;; esac
+    [ -e "$path" ] || continue  # deleted in the work tree, not yet committed
+    mkdir -p "$copy/$(dirname "$path")"
+    cp -P "$path" "$copy/$path"
+done
+
+cd "$copy"
+# ansible-test lists files through the nearest git repository above the collection; without
+# one of its own here it would find this repository, in which .venv/ is ignored, and test nothing.
+git init --quiet .
+exec "$ansible_test" sanity --venv --python "$python_version" --color no "$@"
