@@ -1,0 +1,7 @@
+"""``python -m drs_emulator``."""
+
+import sys
+
+from drs_emulator.cli import main
+
+sys.exit(main())

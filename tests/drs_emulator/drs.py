@@ -1,0 +1,70 @@
+"""DRS v5: list batch async jobs, commit one."""
+
+import json
+import re
+
+from drs_emulator.app import Response
+from drs_emulator.auth import authenticate
+from drs_emulator.errors import ApiError, invalid_parameter
+from drs_emulator.signing import parse_query
+
+FILTERS = ("async_job_id", "status", "domain_name", "user_name")
+INTEGER = re.compile(r"^[0-9]+$")
+
+
+def _check_call(emulator, request, project_id):
+    authenticate(emulator, request, project_id)
+    if project_id != emulator.project_id:
+        raise ApiError(403, "DRS.M00261", "Invalid project ID %s." % project_id)
+    content_type = request.header("content-type") or ""
+    if not content_type.lower().startswith("application/json"):
+        raise ApiError(415, "DRS.M00007", "Unsupported media type: Content-Type must be application/json.")
+
+
+def _page_value(params, name, default, minimum):
+    value = params.get(name)
+    if value is None:
+        return default
+    if not INTEGER.match(value) or int(value) < minimum:
+        raise ApiError(400, "DRS.M00210", "Invalid page parameter: %s must be an integer of at least %d." % (name, minimum))
+    return int(value)
+
+
+def list_jobs(emulator, request):
+    project_id = request.match.group(1)
+    _check_call(emulator, request, project_id)
+    params = {}
+    for key, value in parse_query(request.raw_query):
+        # Empty values (the documented example sends "status=&...") mean "not given".
+        if value != "" and key not in params:
+            params[key] = value
+    settings = emulator.settings
+    offset = _page_value(params, "offset", 0, 0)
+    limit = _page_value(params, "limit", settings.default_limit, 1)
+    if limit > settings.page_cap:
+        raise ApiError(400, "DRS.M00211", "The page size %d exceeds the upper limit %d." % (limit, settings.page_cap))
+    if params.get("sort_key", "create_time") != "create_time":
+        raise invalid_parameter("sort_key")
+    sort_dir = params.get("sort_dir", "desc")
+    if sort_dir not in ("asc", "desc"):
+        raise invalid_parameter("sort_dir")
+
+    filters = {name: params[name] for name in FILTERS if name in params}
+    total, page = emulator.store.list_page(filters, offset, limit, sort_dir == "desc")
+    if total == 0 and settings.empty_result_422:
+        raise ApiError(422, "DRS.M00002", "The returned result is empty.")
+    body = '{"total_count": %d, "jobs": [%s]}' % (total, ", ".join([job.to_json() for job in page]))
+    return Response(200, body)
+
+
+def commit_job(emulator, request):
+    project_id, async_job_id = request.match.group(1), request.match.group(2)
+    _check_call(emulator, request, project_id)
+    try:
+        job = emulator.store.commit(async_job_id)
+    except KeyError:
+        raise ApiError(400, "DRS.10000010", "The job %s does not exist." % async_job_id) from None
+    except ValueError as error:
+        raise ApiError(400, "DRS.10000001", "Failed: %s." % error) from None
+    # The SDK's CommitAsyncJobResponse: {"job": {"async_job_id", "status", "msg"}}.
+    return Response(200, json.dumps({"job": {"async_job_id": job.async_job_id, "status": job.status, "msg": ""}}))
