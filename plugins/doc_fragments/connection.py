@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - Huawei Cloud region, for example V(cn-north-4).
+      - Builds the default O(endpoint) and O(iam_endpoint), names the IAM project when O(project_id) is unset,
+        and scopes the token of O(iam_user_name) logins.
+      - Falls back to the environment variable E(HW_REGION_NAME).
+      - Required unless both O(endpoint) and O(project_id) are set (and O(iam_endpoint) for password logins).
+    type: str
+  project_id:
+    description:
+      - Project id of the tenant in O(region).
+      - When unset it comes from the token scope of an O(iam_user_name) login, or is looked up at IAM by the
+        region name (access keys and O(auth_token)). Zero or several projects with that name is an error.
+      - Falls back to E(HUAWEICLOUD_SDK_PROJECT_ID), then E(HW_PROJECT_ID).
+    type: str
+  endpoint:
+    description:
+      - Base URL of the DRS service.
+      - Defaults to C(https://drs.{region}.myhuaweicloud.com), C(https://drs.eu-west-101.myhuaweicloud.eu) for
+        V(eu-west-101).
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, used for password logins and project lookups.
+      - Defaults to C(https://iam.{region}.myhuaweicloud.com) (C(.eu) for V(eu-west-101)).
+      - Falls back to E(HUAWEICLOUD_SDK_IAM_ENDPOINT).
+    type: str
+  auth_token:
+    description:
+      - An IAM token, sent as C(X-Auth-Token). One of the three credential sets.
+      - A token given here is not renewed; when it expires the task fails with a hint.
+      - Falls back to E(HW_AUTH_TOKEN).
+    type: str
+  access_key:
+    description:
+      - Access key id (AK). With O(secret_key), one of the three credential sets; every request is signed
+        afresh with C(SDK-HMAC-SHA256).
+      - Falls back to E(HUAWEICLOUD_SDK_AK), then E(HW_ACCESS_KEY).
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) for O(access_key).
+      - Falls back to E(HUAWEICLOUD_SDK_SK), then E(HW_SECRET_KEY).
+    type: str
+  security_token:
+    description:
+      - Security token of temporary access keys, sent as C(X-Security-Token).
+      - Falls back to E(HUAWEICLOUD_SDK_SECURITY_TOKEN), then E(HW_SECURITY_TOKEN).
+    type: str
+  iam_user_name:
+    description:
+      - IAM user name. With O(iam_password) and O(iam_domain_name), one of the three credential sets; the
+        module gets a token from IAM once per run and renews it once if the service says it expired.
+      - Falls back to E(HW_USER_NAME).
+    type: str
+  iam_password:
+    description:
+      - Password of O(iam_user_name).
+      - Falls back to E(HW_USER_PASSWORD).
+    type: str
+  iam_domain_name:
+    description:
+      - Account (domain) name that O(iam_user_name) belongs to.
+      - Falls back to E(HW_DOMAIN_NAME).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of O(endpoint) and O(iam_endpoint).
+      - Turn off only against test servers; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM bundle of CA certificates to verify the servers with, instead of the system store.
+      - When set, certificates are verified whatever O(validate_certs) says.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request (connect and read). Waiting for jobs has its own timeout.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times one request is retried after HTTP 429, 500, 502, 503, 504 or a connection error,
+        with jittered exponential backoff that honours C(Retry-After) (one pause never exceeds 60 seconds).
+      - Other client errors are never retried. V(0) disables retries. At most V(100).
+    type: int
+    default: 5
+notes:
+  - "Exactly one credential set must be given: O(auth_token); or O(access_key) and O(secret_key) (plus
+    O(security_token) for temporary keys); or O(iam_user_name), O(iam_password) and O(iam_domain_name)."
+  - Task options beat environment variables. A credential set is taken whole from one level, never mixed;
+    two sets at the same level are an error naming both. Empty values count as unset.
+  - Redirects are never followed, so credentials cannot travel to another host.
+  - Secrets given as options or environment variables, and tokens obtained at run time, are kept out of
+    every output.
+requirements:
+  - requests >= 2.25
+"""

@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AnsibleModule subclass every hwcloud.drs module uses: shared options, one client, safe results.
+
+Private to this collection: the interface may change without notice.
+"""
+
+import os
+
+from urllib.parse import quote
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._credentials import (
+    AccessKeyAuth,
+    PasswordAuth,
+    TokenAuth,
+    lookup_project_id,
+    resolve_connection,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ApiError, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._http_client import (
+    REQUESTS_IMPORT_ERROR,
+    HttpClient,
+    RequestStats,
+    parse_json,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
+    COMMITTED,
+    KNOWN_STATUSES,
+    WaitFailure,
+    is_finished,
+    job_id,
+    wait_for_status,
+)
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    region=dict(type="str"),
+    project_id=dict(type="str"),
+    endpoint=dict(type="str"),
+    iam_endpoint=dict(type="str"),
+    auth_token=dict(type="str", no_log=True),
+    access_key=dict(type="str", no_log=False),
+    secret_key=dict(type="str", no_log=True),
+    security_token=dict(type="str", no_log=True),
+    iam_user_name=dict(type="str"),
+    iam_password=dict(type="str", no_log=True),
+    iam_domain_name=dict(type="str"),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="float", default=30),
+    max_retries=dict(type="int", default=5),
+)
+
+# Below this many jobs the generic no_log scrub is cheap; above it the result is checked once instead.
+_SCRUB_FAST_PATH_MIN_JOBS = 200
+
+
+def _plain_scalar_text(value):
+    """The text the no_log scrub would inspect, '' for values it leaves alone, None if not plain JSON."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if value is None or kind is bool:
+        return ""
+    if kind is int or kind is float:
+        return str(value)
+    return None
+
+
+def jobs_cannot_hold(jobs, secrets):
+    """True when no secret occurs in any key or value of these plain JSON jobs.
+
+    Then AnsibleModule's remove_values() would return the jobs unchanged, and it may be skipped: it walks
+    every string and costs seconds for 100,000 jobs. Anything unusual (nested values, other types, an empty
+    secret) returns False, and the generic scrub runs.
+    """
+    pieces = []
+    append = pieces.append
+    for job in jobs:
+        if type(job) is not dict:
+            return False
+        for key, value in job.items():
+            text = _plain_scalar_text(value)
+            if text is None or type(key) is not str:
+                return False
+            append(key)
+            append(text)
+    blob = "\n".join(pieces)
+    for secret in secrets:
+        secret = str(secret)
+        if not secret or secret in blob:
+            return False
+    return True
+
+
+class DrsModule(AnsibleModule):
+    """AnsibleModule with the connection options of doc fragment hwcloud.drs.connection merged in."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        kwargs.setdefault("supports_check_mode", True)
+        super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
+        if REQUESTS_IMPORT_ERROR is not None:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self.stats = RequestStats()
+        self.client = None
+        self.auth = None
+        self.connection = None
+        self.project_id = None
+        self._jobs_set_aside = None
+
+    def check_ranges(self, ranges):
+        """Fail naming the option when a number is out of range; ``ranges`` maps option -> (low, high)."""
+        for option, (low, high) in ranges.items():
+            value = self.params.get(option)
+            if value is None:
+                continue
+            if (low is not None and value < low) or (high is not None and value > high):
+                if high is None:
+                    wanted = "at least %s" % low
+                elif low is None:
+                    wanted = "at most %s" % high
+                else:
+                    wanted = "between %s and %s" % (low, high)
+                self.fail_json(msg="%s must be %s, got %s" % (option, wanted, value))
+
+    def connect(self, pool_size=10):
+        """Resolve credentials (no network), then build the client, the auth and the project id."""
+        params = self.params
+        connection = resolve_connection(params, os.environ)
+        self.no_log_values.update(connection.environment_secrets)
+        self.connection = connection
+        verify = params.get("ca_path") or params.get("validate_certs")
+        self.client = HttpClient(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
+                                 pool_size=pool_size, stats=self.stats)
+        values = connection.credentials.values
+        kind = connection.credentials.kind
+        project_id = connection.project_id
+        if kind == "token":
+            self.auth = TokenAuth(values["auth_token"])
+        elif kind == "access_keys":
+            self.auth = AccessKeyAuth(values["access_key"], values["secret_key"], values.get("security_token"))
+        else:
+            self.auth = PasswordAuth(self.client, connection.iam_endpoint, values["iam_user_name"],
+                                     values["iam_password"], values["iam_domain_name"], project_name=connection.region,
+                                     project_id=project_id, on_token=self.no_log_values.add)
+        if not project_id:
+            if kind == "password":
+                self.auth.login()
+                project_id = self.auth.project_id
+                if not project_id:
+                    raise ModuleFailure("The IAM token names no project. Hint: set project_id")
+            else:
+                project_id = lookup_project_id(self.client, connection.iam_endpoint, connection.region, self.auth)
+        self.project_id = project_id
+        return self.client
+
+    def get_json(self, path, query=None, headers=None, action=None):
+        """GET ``path`` on the DRS endpoint, signed or with a token, and return the parsed JSON."""
+        headers = dict(headers or {})
+        if self.connection.credentials.kind == "access_keys":
+            headers["X-Project-Id"] = self.project_id
+        response = self.client.send("GET", self.connection.endpoint, path, query=query, headers=headers,
+                                    auth=self.auth, action=action)
+        return parse_json(response, action)
+
+    def fail_with(self, failure, **result):
+        result.update(failure.result)
+        result["request_stats"] = self.stats.as_dict()
+        self.fail_json(msg=failure.msg, **result)
+
+    # AnsibleModule runs remove_values() over the whole result, which costs seconds for 100,000 jobs.
+    # When the jobs provably hold no no_log value, they skip that walk and are put back after it; all other
+    # keys (msg, invocation, warnings) are scrubbed as usual. See jobs_cannot_hold().
+    def _return_formatted(self, kwargs):
+        jobs = kwargs.get("jobs")
+        if (isinstance(jobs, list) and len(jobs) >= _SCRUB_FAST_PATH_MIN_JOBS
+                and hasattr(AnsibleModule, "_record_module_result")
+                and jobs_cannot_hold(jobs, self.no_log_values)):
+            self._jobs_set_aside = kwargs.pop("jobs")
+        super(DrsModule, self)._return_formatted(kwargs)
+
+    def _record_module_result(self, o):
+        if self._jobs_set_aside is not None:
+            o["jobs"] = self._jobs_set_aside
+            self._jobs_set_aside = None
+        super(DrsModule, self)._record_module_result(o)
+
+
+def count_statuses(jobs):
+    counts = dict((status, 0) for status in KNOWN_STATUSES)
+    for job in jobs:
+        status = job.get("status") if isinstance(job, dict) else None
+        status = "UNKNOWN" if status is None else str(status)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def shape_result(jobs, total_count, return_jobs, wanted_status):
+    """The result keys: ``status_counts`` and ``total_count`` always describe every matched job."""
+    if return_jobs == "none":
+        shown = []
+    elif return_jobs == "unfinished":
+        shown = [job for job in jobs if not is_finished(job, wanted_status or COMMITTED)]
+    else:
+        shown = jobs
+    return dict(changed=False, jobs=shown, total_count=total_count, status_counts=count_statuses(jobs))
+
+
+def _list_page_fetcher(module, query, language):
+    path = "/v5/%s/batch-async-jobs" % quote(module.project_id, safe="")
+    headers = {"X-Language": language}
+
+    def fetch_page(offset, size):
+        page_query = dict(query, offset=offset, limit=size)
+        try:
+            payload = module.get_json(path, page_query, headers, action="Listing DRS batch async jobs")
+        except ApiError as error:
+            # DRS answers "nothing matched" with 422 DRS.M00002 instead of an empty list.
+            if error.status_code == 422 and error.error_code == "DRS.M00002":
+                return 0, []
+            raise
+        if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
+            raise ModuleFailure("Listing DRS batch async jobs: the answer is not a job list. Hint: check endpoint")
+        jobs = payload.get("jobs") or []
+        try:
+            total_count = int(payload.get("total_count", len(jobs)))
+        except (TypeError, ValueError):
+            total_count = len(jobs)
+        return total_count, jobs
+
+    return fetch_page
+
+
+QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
+
+
+def query_batch_async_jobs(module):
+    """Everything drs_batch_async_job_info does: list (all pages), optionally wait, shape the result."""
+    params = module.params
+    module.check_ranges(dict(
+        offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32), wait_timeout=(0, None),
+        wait_sleep=(0, None), timeout=(0.001, None), max_retries=(0, 100)))
+    wanted_status = params.get("wait_for_status")
+    state = {"jobs": [], "total_count": None}
+    try:
+        client = module.connect(pool_size=params["page_concurrency"])
+        query = dict((option, params[option]) for option in QUERY_OPTIONS if params.get(option) is not None)
+        pager = Pager(_list_page_fetcher(module, query, params["language"]), page_size=params["page_size"],
+                      concurrency=params["page_concurrency"], identity=job_id)
+        client.on_throttle = pager.throttled
+
+        def poll():
+            state["jobs"] = pager.list(params["offset"], params.get("limit"))
+            state["total_count"] = pager.total_count
+            module.stats.add("polls")
+            return state["jobs"]
+
+        if wanted_status:
+            wait_for_status(poll, wanted_status, params["wait_timeout"], params["wait_sleep"])
+        else:
+            poll()
+    except ModuleFailure as failure:
+        module.fail_with(failure, **shape_result(state["jobs"], state["total_count"], params["return_jobs"],
+                                                 wanted_status))
+    finally:
+        if module.client is not None:
+            module.client.close()
+    result = shape_result(state["jobs"], state["total_count"], params["return_jobs"], wanted_status)
+    result["request_stats"] = module.stats.as_dict()
+    module.exit_json(**result)

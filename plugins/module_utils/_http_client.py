@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP session per module run: explicit timeouts, bounded retries, no redirects, API errors.
+
+Private to this collection: the interface may change without notice.
+"""
+
+import random
+import re
+import threading
+import time
+
+from urllib.parse import urlsplit
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._errors import (
+    ModuleFailure,
+    api_error_from_response,
+    one_line,
+    summarise_body,
+    truncate,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+except ImportError as import_error:  # pragma: no cover - exercised by the module's missing_required_lib path
+    requests = None
+    HTTPAdapter = object
+    REQUESTS_IMPORT_ERROR = import_error
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+# 429 is throttling; the 5xx codes are the gateway's transient answers.
+RETRY_STATUS_CODES = frozenset((429, 500, 502, 503, 504))
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 20.0
+# A server may ask for a long pause; never sleep longer than this for one retry.
+RETRY_AFTER_CAP_SECONDS = 60.0
+TOKEN_EXPIRED_CODES = frozenset(("APIGW.0307", "DRS.M00100"))
+
+
+class RequestStats(object):
+    """What a run cost, reported as the ``request_stats`` result key."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.requests = 0
+        self.retries = 0
+        self.polls = 0
+        self.iam_calls = 0
+
+    def add(self, name, amount=1):
+        with self._lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+    def as_dict(self):
+        return {"requests": self.requests, "retries": self.retries, "polls": self.polls, "iam_calls": self.iam_calls}
+
+
+def host_header(url):
+    """The Host header for ``url``: the host, with the port only when it is not the scheme's default."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host
+    port = parts.port
+    if port and port != {"https": 443, "http": 80}.get(parts.scheme):
+        host = "%s:%d" % (host, port)
+    return host
+
+
+def parse_retry_after(value, now=None):
+    """Seconds asked by a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.match(r"^\d+(\.\d+)?$", value):
+        return float(value)
+    from email.utils import parsedate_to_datetime  # only needed for the rare HTTP-date form
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+def backoff_seconds(attempt, retry_after=None, jitter=random.random):
+    """Jittered exponential backoff for retry number ``attempt`` (0-based), honouring Retry-After."""
+    if retry_after is not None:
+        return min(retry_after, RETRY_AFTER_CAP_SECONDS)
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** attempt))
+    return ceiling * (0.5 + jitter() / 2.0)
+
+
+def _connection_reason(error):
+    text = one_line(error)
+    match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
+    if match:
+        return match.group(0).strip()
+    match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
+    if match:
+        return match.group(0).strip()
+    return truncate(text, 160)
+
+
+def _no_netrc(prepared_request):
+    # An explicit auth hook stops requests from adding ~/.netrc credentials; proxies still apply.
+    return prepared_request
+
+
+class HttpClient(object):
+    """Sends requests on one ``requests.Session``; the auth object adds credentials to each attempt."""
+
+    def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
+                 sleep=time.sleep, jitter=random.random):
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.verify = verify
+        self.stats = stats or RequestStats()
+        self.sleep = sleep
+        self.jitter = jitter
+        self.on_throttle = None
+        if session is None:
+            session = requests.Session()
+            # The pool must hold every concurrent page request, or urllib3 drops and reopens connections.
+            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 2), max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            session.max_redirects = 0
+        self.session = session
+
+    def close(self):
+        self.session.close()
+
+    def send(self, method, base_url, path, query=None, headers=None, body=None, auth=None, action=None,
+             is_iam=False, status_hints=None):
+        """Send one logical request and return the final ``requests`` response.
+
+        Retries 429, 5xx and connection errors up to ``max_retries`` times; renews a renewable token
+        once when the service says it expired. Any other non-2xx answer is raised as an ApiError.
+        """
+        split = urlsplit(base_url)
+        full_path = split.path.rstrip("/") + path
+        query_string = canonical_query(query or ())
+        url = "%s://%s%s" % (split.scheme, split.netloc, full_path)
+        if query_string:
+            url += "?" + query_string
+        host = host_header(base_url)
+        renewed = False
+        attempt = 0
+        while True:
+            request_headers = {"Content-Type": "application/json", "Host": host}
+            request_headers.update(headers or {})
+            auth_generation = None
+            if auth is not None:
+                auth_generation = auth.apply(method, full_path, query_string, request_headers, body or b"")
+            self.stats.add("requests")
+            if is_iam:
+                self.stats.add("iam_calls")
+            try:
+                response = self.session.request(
+                    method, url, headers=request_headers, data=body, timeout=self.timeout,
+                    allow_redirects=False, verify=self.verify, auth=_no_netrc)
+            except requests.exceptions.SSLError as error:
+                raise ModuleFailure(
+                    "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
+                    "server's certificate" % (action or "Request failed", host, _connection_reason(error)))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+                if attempt < self.max_retries:
+                    self._pause(attempt, None)
+                    attempt += 1
+                    continue
+                kind = "timed out after %s seconds" % self.timeout if isinstance(
+                    error, requests.exceptions.Timeout) else "could not connect"
+                raise ModuleFailure(
+                    "%s: %s to %s (%s) after %d retries. Hint: check endpoint, iam_endpoint, the network and "
+                    "timeout" % (action or "Request failed", kind, host, _connection_reason(error), attempt))
+            except requests.exceptions.RequestException as error:
+                raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(error), 200)))
+
+            status = response.status_code
+            if 200 <= status < 300:
+                return response
+            if status in RETRY_STATUS_CODES and attempt < self.max_retries:
+                if status == 429 and self.on_throttle is not None:
+                    self.on_throttle()
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                response.close()
+                self._pause(attempt, retry_after)
+                attempt += 1
+                continue
+            error = api_error_from_response(response, action, status_hints)
+            if (not renewed and error.error_code in TOKEN_EXPIRED_CODES and auth is not None
+                    and getattr(auth, "renewable", False)):
+                auth.renew(auth_generation)
+                renewed = True
+                continue
+            raise error
+
+    def _pause(self, attempt, retry_after):
+        self.stats.add("retries")
+        self.sleep(backoff_seconds(attempt, retry_after, self.jitter))
+
+
+def parse_json(response, action):
+    """The JSON body of a success response, or a one-line failure describing what came instead."""
+    try:
+        return response.json()
+    except ValueError:
+        raise ModuleFailure("%s: HTTP %s came with %s instead of JSON. Hint: check endpoint" % (
+            action, response.status_code, summarise_body(response.headers.get("Content-Type"), response.text)))

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read every item of an offset/limit listing: first page alone, the rest concurrently.
+
+Private to this collection: the interface may change without notice.
+"""
+
+import collections
+import threading
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ApiError
+
+PAGE_TOO_LARGE_CODES = frozenset(("DRS.M00211",))
+# Sibling DRS v5 list calls cap pages at 1000: the first size to try after a refusal.
+COMMON_PAGE_CAP = 1000
+
+
+def smaller_page(size):
+    if size > COMMON_PAGE_CAP:
+        return COMMON_PAGE_CAP
+    return max(1, size // 2)
+
+
+def _page_too_large(error, size):
+    return isinstance(error, ApiError) and error.error_code in PAGE_TOO_LARGE_CODES and size > 1
+
+
+class Pager(object):
+    """Lists ``[offset, offset + limit)`` of a collection through ``fetch_page(offset, size) -> (total, items)``.
+
+    The first page tells the total, so the remaining pages are known and fetched ``concurrency`` at a
+    time, never past the end (no empty-page request). A page the service calls too large is split and
+    the page size shrinks for the rest of the run; every 429 halves the concurrency.
+    """
+
+    def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None):
+        self.fetch_page = fetch_page
+        self.page_size = page_size
+        self.concurrency = concurrency
+        self.identity = identity
+        self.total_count = None
+        self._lock = threading.Lock()
+
+    def throttled(self):
+        with self._lock:
+            self.concurrency = max(1, self.concurrency // 2)
+
+    def _shrink(self, refused_size):
+        with self._lock:
+            # Pages in flight may be refused together; shrink once per size.
+            if self.page_size >= refused_size:
+                self.page_size = smaller_page(refused_size)
+
+    def list(self, offset=0, limit=None):
+        size = self.page_size if limit is None else min(self.page_size, limit)
+        while True:
+            try:
+                total, items = self.fetch_page(offset, size)
+                break
+            except ApiError as error:
+                if not _page_too_large(error, size):
+                    raise
+                self._shrink(size)
+                size = min(size, self.page_size)
+        self.total_count = total
+        items = list(items[:size])
+        end = total if limit is None else min(total, offset + limit)
+        pages = {offset: items}
+        if items and offset + len(items) < end:
+            if len(items) < size:
+                # The service gave fewer than asked while more exist: that is its real page cap.
+                self.page_size = len(items)
+            pending = collections.deque([(offset + len(items), end)])
+            if self.concurrency > 1:
+                self._fetch_concurrently(pending, pages)
+            else:
+                self._fetch_serially(pending, pages)
+        return self._merge(pages, end - offset if limit is not None else None)
+
+    def _next_page(self, pending):
+        start, stop = pending.popleft()
+        size = min(self.page_size, stop - start)
+        if start + size < stop:
+            pending.appendleft((start + size, stop))
+        return start, size
+
+    def _accept(self, pending, pages, start, size, outcome):
+        total, items = outcome
+        items = list(items[:size])
+        pages[start] = items
+        if 0 < len(items) < size:
+            # Short page while the total says more exist: ask for the rest. An empty page ends the range
+            # (jobs can vanish between requests), so this never loops.
+            pending.appendleft((start + len(items), start + size))
+
+    def _fetch_serially(self, pending, pages):
+        while pending:
+            start, size = self._next_page(pending)
+            try:
+                outcome = self.fetch_page(start, size)
+            except ApiError as error:
+                if not _page_too_large(error, size):
+                    raise
+                self._shrink(size)
+                pending.appendleft((start, start + size))
+                continue
+            self._accept(pending, pages, start, size, outcome)
+
+    def _fetch_concurrently(self, pending, pages):
+        # Imported here: a run that fits in one page never pays for it.
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        in_flight = {}
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < self.concurrency:
+                    start, size = self._next_page(pending)
+                    in_flight[pool.submit(self.fetch_page, start, size)] = (start, size)
+                done, dummy = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                for future in done:
+                    start, size = in_flight.pop(future)
+                    error = future.exception()
+                    if error is not None:
+                        if not _page_too_large(error, size):
+                            raise error
+                        self._shrink(size)
+                        pending.appendleft((start, start + size))
+                        continue
+                    self._accept(pending, pages, start, size, future.result())
+        finally:
+            for future in in_flight:
+                future.cancel()
+            pool.shutdown(wait=False)
+
+    def _merge(self, pages, limit):
+        merged = []
+        seen = set()
+        for start in sorted(pages):
+            for item in pages[start]:
+                key = self.identity(item) if self.identity is not None else None
+                if key is not None:
+                    # Jobs created while paging shift later pages; the same job must not appear twice.
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                merged.append(item)
+        if limit is not None:
+            del merged[limit:]
+        return merged

@@ -1,0 +1,341 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: drs_batch_async_job_info
+short_description: List Huawei Cloud DRS batch async jobs, and optionally wait for them
+version_added: 1.0.0
+description:
+  - Lists the tasks DRS created asynchronously in batches (C(GET /v5/{project_id}/batch-async-jobs)), reading
+    every page by itself. The first page tells the total; the remaining pages are fetched concurrently.
+  - With O(wait_for_status), polls in the same run (one session, no new login per poll) until every matched
+    job has reached that status, failing at once when a job failed validation.
+  - Results keep the same keys on failure wherever they are known, so an C(until) loop never trips over a
+    missing key.
+  - The API is in open beta and offered only in some regions; an unknown job status counts as not finished.
+author:
+  - hwcloud.drs contributors
+options:
+  async_job_id:
+    description:
+      - Only the jobs of this batch (the id returned when the batch was created).
+    type: str
+  status:
+    description:
+      - Only jobs in this status.
+    type: str
+    choices: [ASYNC_JOB_VALIDATING, ASYNC_JOB_VALIDATE_FAILED, AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
+  domain_name:
+    description:
+      - Only jobs created by this tenant (account) name.
+    type: str
+  user_name:
+    description:
+      - Only jobs created by this user name.
+    type: str
+  sort_key:
+    description:
+      - Field the service sorts on.
+    type: str
+    default: create_time
+  sort_dir:
+    description:
+      - Sort order.
+    type: str
+    choices: [asc, desc]
+    default: desc
+  offset:
+    description:
+      - Number of matching jobs to skip.
+    type: int
+    default: 0
+  limit:
+    description:
+      - Return at most this many jobs, starting at O(offset), paging when it exceeds O(page_size).
+      - When unset, every job from O(offset) on is returned.
+      - Must be at least V(1).
+    type: int
+  page_size:
+    description:
+      - Jobs asked for per request.
+      - When the service answers that the page is over its upper limit (C(DRS.M00211)) the page shrinks
+        (to V(1000), then by halves) and listing carries on; when it silently returns fewer jobs than asked,
+        that smaller size is used for the rest of the run.
+    type: int
+    default: 1000
+  page_concurrency:
+    description:
+      - How many pages are requested at the same time after the first one (which tells the total).
+      - Halved every time the service answers HTTP 429. Between V(1) and V(32).
+    type: int
+    default: 10
+  language:
+    description:
+      - Language of the service's messages, sent as C(X-Language).
+    type: str
+    choices: [en-us, zh-cn]
+    default: en-us
+  wait_for_status:
+    description:
+      - Poll until every matched job, and at least one, has reached this status.
+      - V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
+      - Fails at once when a matched job is C(ASYNC_JOB_VALIDATE_FAILED), naming it; fails after
+        O(wait_timeout) naming each pending job and its status.
+      - A job that passed validation waits for someone to commit the batch; nothing commits it by itself.
+    type: str
+    choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
+  wait_timeout:
+    description:
+      - Seconds to wait in total for O(wait_for_status). The last poll happens at the deadline.
+    type: int
+    default: 1800
+  wait_sleep:
+    description:
+      - Seconds between polls for O(wait_for_status).
+    type: float
+    default: 10
+  return_jobs:
+    description:
+      - Which jobs RV(jobs) holds. RV(total_count) and RV(status_counts) always describe every matched job.
+      - V(all) returns every matched job.
+      - V(unfinished) returns only the jobs not yet in O(wait_for_status) (or C(COMMIT_SUCCESS) when it is unset),
+        which keeps the result of a gate on a large batch small.
+      - V(none) returns no jobs, only the counts.
+    type: str
+    choices: [all, unfinished, none]
+    default: all
+extends_documentation_fragment:
+  - hwcloud.drs.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads; it runs normally in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - hwcloud.drs.drs
+seealso:
+  - name: DRS API reference, querying the list of tasks created asynchronously in batches
+    description: The service call this module wraps.
+    link: https://support.huaweicloud.com/intl/en-us/api-drs/drs_api_0203.html
+"""
+
+EXAMPLES = r"""
+# Credentials below come from the environment (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HW_ACCESS_KEY and
+# HW_SECRET_KEY) unless a task gives them. Endpoints, CA bundle and region can be shared with module_defaults.
+
+- name: List every batch async job in the project
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+  register: drs_jobs
+
+- name: Show how many jobs are in each status
+  ansible.builtin.debug:
+    var: drs_jobs.status_counts
+
+- name: List the jobs that failed validation, oldest first, with access keys from variables
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
+    secret_key: "{{ lookup('ansible.builtin.env', 'HW_SECRET_KEY') }}"
+    status: ASYNC_JOB_VALIDATE_FAILED
+    sort_dir: asc
+
+- name: Read the first 50 jobs only, with an IAM user's password
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    iam_user_name: "{{ lookup('ansible.builtin.env', 'HW_USER_NAME') }}"
+    iam_password: "{{ lookup('ansible.builtin.env', 'HW_USER_PASSWORD') }}"
+    iam_domain_name: "{{ lookup('ansible.builtin.env', 'HW_DOMAIN_NAME') }}"
+    limit: 50
+
+- name: Wait until every job of a batch passed validation, returning only the counts and the stragglers
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    async_job_id: "{{ drs_batch_id | default(omit) }}"
+    wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
+    wait_timeout: 600
+    wait_sleep: 5
+    return_jobs: unfinished
+  register: drs_batch
+
+- name: Gate with an until loop instead (one listing per try, only counts returned)
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    async_job_id: "{{ drs_batch_id | default(omit) }}"
+    return_jobs: none
+  register: drs_gate
+  until: >-
+    drs_gate.total_count is not none and drs_gate.total_count > 0 and
+    drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
+  retries: 60
+  delay: 10
+
+- name: Share connection settings with every module of the collection
+  module_defaults:
+    group/hwcloud.drs.drs:
+      region: cn-north-4
+      timeout: 20
+      max_retries: 8
+  block:
+    - name: Count committed jobs
+      hwcloud.drs.drs_batch_async_job_info:
+        status: COMMIT_SUCCESS
+        return_jobs: none
+      register: drs_committed
+"""
+
+RETURN = r"""
+jobs:
+  description:
+    - The matched jobs in the service's order (by O(sort_key) and O(sort_dir)), without duplicates, each with
+      the keys the API returns.
+    - With O(return_jobs=unfinished) only the jobs not yet in the wanted status; with O(return_jobs=none) empty.
+    - On failure, the jobs of the last complete listing (empty when none completed).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - async_job_id: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+      status: AUTO_PARAM_VALIDATE_SUCCESS
+      domain_name: demo-domain
+      user_name: demo-user
+      create_time: "2024-01-30 10:12:44"
+  contains:
+    async_job_id:
+      description: Id of the batch the job belongs to.
+      type: str
+      returned: always
+      sample: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+    status:
+      description:
+        - C(ASYNC_JOB_VALIDATING), C(ASYNC_JOB_VALIDATE_FAILED), C(AUTO_PARAM_VALIDATE_SUCCESS) or
+          C(COMMIT_SUCCESS); the beta API may add others.
+      type: str
+      returned: always
+      sample: COMMIT_SUCCESS
+    domain_name:
+      description: Tenant (account) name that created the job.
+      type: str
+      returned: always
+      sample: demo-domain
+    user_name:
+      description: User name that created the job.
+      type: str
+      returned: always
+      sample: demo-user
+    create_time:
+      description: When the job was created, as the service formats it.
+      type: str
+      returned: always
+      sample: "2024-01-30 10:12:44"
+total_count:
+  description:
+    - The number of jobs matching the filters, as the service counts them, independent of paging,
+      O(offset), O(limit) and O(return_jobs).
+    - V(null) only when the run failed before the first page was read.
+  returned: always
+  type: int
+  sample: 240
+status_counts:
+  description:
+    - How many of the listed jobs (from O(offset), at most O(limit)) are in each status, whatever
+      O(return_jobs) says. Always has a key for each of the four known statuses, plus any unknown status seen.
+  returned: always
+  type: dict
+  sample:
+    ASYNC_JOB_VALIDATING: 0
+    ASYNC_JOB_VALIDATE_FAILED: 0
+    AUTO_PARAM_VALIDATE_SUCCESS: 12
+    COMMIT_SUCCESS: 228
+request_stats:
+  description: What the run cost.
+  returned: always
+  type: dict
+  sample:
+    requests: 4
+    retries: 0
+    polls: 1
+    iam_calls: 0
+  contains:
+    requests:
+      description: HTTP requests sent, retries and IAM calls included.
+      type: int
+      returned: always
+      sample: 4
+    retries:
+      description: Requests repeated after HTTP 429, 5xx or a connection error.
+      type: int
+      returned: always
+      sample: 0
+    polls:
+      description: Complete listings made (one without O(wait_for_status)).
+      type: int
+      returned: always
+      sample: 1
+    iam_calls:
+      description: Requests sent to IAM (token and project lookups).
+      type: int
+      returned: always
+      sample: 0
+status_code:
+  description: HTTP status of the failed request.
+  returned: when the service answered a request with an error
+  type: int
+  sample: 403
+error_code:
+  description: The service's C(error_code) for the failure.
+  returned: when the service answered a request with an error
+  type: str
+  sample: DRS.M00102
+error_msg:
+  description: The service's C(error_msg) for the failure.
+  returned: when the service answered a request with an error
+  type: str
+  sample: Insufficient permissions.
+request_id:
+  description: The C(X-Request-Id) of the failed request, for Huawei Cloud support.
+  returned: when the service answered a request with an error
+  type: str
+  sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
+"""
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, query_batch_async_jobs
+
+STATUSES = ["ASYNC_JOB_VALIDATING", "ASYNC_JOB_VALIDATE_FAILED", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"]
+
+
+def main():
+    module = DrsModule(
+        argument_spec=dict(
+            async_job_id=dict(type="str"),
+            status=dict(type="str", choices=STATUSES),
+            domain_name=dict(type="str"),
+            user_name=dict(type="str"),
+            sort_key=dict(type="str", default="create_time", no_log=False),
+            sort_dir=dict(type="str", choices=["asc", "desc"], default="desc"),
+            offset=dict(type="int", default=0),
+            limit=dict(type="int"),
+            page_size=dict(type="int", default=1000),
+            page_concurrency=dict(type="int", default=10),
+            language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+            wait_for_status=dict(type="str", choices=["AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"]),
+            wait_timeout=dict(type="int", default=1800),
+            wait_sleep=dict(type="float", default=10),
+            return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
+        ),
+        supports_check_mode=True,
+    )
+    query_batch_async_jobs(module)
+
+
+if __name__ == "__main__":
+    main()
