@@ -1,0 +1,202 @@
+"""The release artifact: the tarball ``ansible-galaxy collection build`` makes, installed the way a user
+installs it, documents and runs itself, and gives an execution environment what the module needs.
+
+Everything runs from a tarball built from this work tree and installed into a temporary collections
+path that is the only one ansible sees, so nothing here can pass by reading the repository instead.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(sys.executable).parent
+VERSION = "1.0.0"
+TARBALL = "hwcloud-drs-%s.tar.gz" % VERSION
+MODULE = "hwcloud.drs.drs_batch_async_job_info"
+ROLE = "hwcloud.drs.commit_gate"
+
+# Shipped to users: what the collection needs to run, be documented and be trusted.
+SHIPPED = (
+    "MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt",
+    "meta/runtime.yml", "meta/execution-environment.yml",
+    "changelogs/changelog.yaml", "CHANGELOG.rst",
+    "plugins/modules/drs_batch_async_job_info.py", "plugins/doc_fragments/connection.py",
+    "roles/commit_gate/meta/argument_specs.yml", "roles/commit_gate/tasks/main.yml",
+    "docs/docsite/links.yml", "docs/docsite/extra-docs.yml",
+)
+# Never shipped: tests, the emulator, benchmarks and developer tooling.
+NOT_SHIPPED_PREFIXES = (
+    ".venv", ".git", ".ci", "tests/", "tools/", "benchmarks/", "changelogs/fragments/",
+    "CONTRIBUTING.md", "Makefile", "requirements-dev.txt", ".ansible-lint", ".yamllint",
+)
+
+
+def run(command, cwd, env, timeout=300):
+    process = subprocess.run(command, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=timeout,
+                             check=False)
+    assert process.returncode == 0, "%s failed (%s)\n--- stdout\n%s\n--- stderr\n%s" % (
+        " ".join(str(part) for part in command), process.returncode, process.stdout[-6000:], process.stderr[-6000:])
+    return process
+
+
+class Release:
+    """The built tarball and the collections path it was installed into."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.tarball = workdir / "dist" / TARBALL
+        self.collections = workdir / "collections"
+        self.installed = self.collections / "ansible_collections" / "hwcloud" / "drs"
+        home = workdir / "ansible_home"
+        home.mkdir()
+        config = workdir / "ansible.cfg"
+        config.write_text("[defaults]\n")
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
+        self.env.update({
+            "PATH": os.pathsep.join([str(BIN_DIR), self.env.get("PATH", "")]),
+            "ANSIBLE_CONFIG": str(config),
+            "ANSIBLE_HOME": str(home),
+            "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
+            "ANSIBLE_COLLECTIONS_PATH": str(self.collections),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "False",
+            "ANSIBLE_NOCOLOR": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        })
+
+    def run(self, *command, cwd=None, **kwargs):
+        return run([str(BIN_DIR / command[0])] + list(command[1:]), cwd or self.workdir, self.env, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    built = Release(tmp_path_factory.mktemp("release"))
+    built.run("ansible-galaxy", "collection", "build", "--output-path", str(built.tarball.parent), str(REPO_ROOT))
+    # --offline: a tarball with no dependencies installs without asking any Galaxy server.
+    built.run("ansible-galaxy", "collection", "install", "--offline", "-p", str(built.collections), str(built.tarball))
+    return built
+
+
+def test_tarball_ships_the_collection_and_nothing_else(release):
+    with tarfile.open(release.tarball) as archive:
+        names = set(archive.getnames())
+    missing = [name for name in SHIPPED if name not in names]
+    assert not missing, "missing from %s: %s" % (TARBALL, missing)
+    unwanted = sorted(name for name in names if name.startswith(NOT_SHIPPED_PREFIXES) or "__pycache__" in name)
+    assert not unwanted, "should not ship: %s" % unwanted
+    manifest = json.loads((release.installed / "MANIFEST.json").read_text())["collection_info"]
+    assert (manifest["namespace"], manifest["name"], manifest["version"]) == ("hwcloud", "drs", VERSION)
+    assert manifest["license"] == ["GPL-3.0-or-later"]
+
+
+def test_ansible_doc_renders_the_module_from_the_installed_collection(release):
+    documented = json.loads(release.run("ansible-doc", "--json", MODULE).stdout)[MODULE]
+    assert Path(documented["doc"]["filename"]).resolve().is_relative_to(release.installed.resolve())
+    options = documented["doc"]["options"]
+    for option in ("async_job_id", "status", "offset", "limit", "page_size", "wait_for_status", "wait_timeout",
+                   "region", "project_id", "access_key", "secret_key", "auth_token", "iam_user_name",
+                   "validate_certs", "ca_path", "max_retries"):
+        assert option in options, option
+    for key in ("jobs", "total_count", "status_counts"):
+        assert key in documented["return"], key
+    text = release.run("ansible-doc", MODULE).stdout
+    assert "drs_batch_async_job_info" in text and "wait_for_status" in text
+
+
+def test_ansible_doc_renders_the_role_from_the_installed_collection(release):
+    text = release.run("ansible-doc", "-t", "role", ROLE).stdout
+    assert "commit_gate_async_job_ids" in text and "commit_gate_timeout" in text
+
+
+def test_execution_environment_context_installs_requests(release):
+    """``ansible-builder create`` with the tarball as a galaxy dependency gives a context whose build
+    installs ``requests``: the galaxy stage installs the collection from the context and the builder
+    stage's introspection (the context's own script) collects the collection's Python requirements."""
+    workdir = release.workdir / "ee"
+    workdir.mkdir()
+    (workdir / TARBALL).write_bytes(release.tarball.read_bytes())
+    (workdir / "execution-environment.yml").write_text(json.dumps({
+        "version": 3,
+        "dependencies": {
+            "ansible_core": {"package_pip": "ansible-core==2.19.14"},
+            "ansible_runner": {"package_pip": "ansible-runner"},
+            "galaxy": {"collections": [{"name": "collections/" + TARBALL, "type": "file"}]},
+        },
+        "additional_build_files": [{"src": TARBALL, "dest": "collections"}],
+    }))
+    release.run("ansible-builder", "create", "--file", "execution-environment.yml", "--context", "context",
+                cwd=workdir)
+    build = workdir / "context" / "_build"
+    containerfile = next((workdir / "context").glob("[CD]*file")).read_text()
+    assert "ansible-galaxy collection install" in containerfile and "introspect" in containerfile
+    assert (build / "collections" / TARBALL).is_file()
+
+    # What the galaxy and builder stages run, run here against the context's files (--force: the
+    # collection is already installed on ANSIBLE_COLLECTIONS_PATH, which ansible-galaxy would accept).
+    image_collections = workdir / "image_collections"
+    release.run("ansible-galaxy", "collection", "install", "--offline", "--force", "-r", "requirements.yml",
+                "--collections-path", str(image_collections), cwd=build)
+    requirements = workdir / "requirements.txt"
+    release.run("python", str(build / "scripts" / "introspect.py"), "introspect", str(image_collections),
+                "--write-pip=%s" % requirements, "--write-bindep=%s" % (workdir / "bindep.txt"))
+    lines = [line.split("#")[0].strip() for line in requirements.read_text().splitlines()]
+    assert any(line.startswith("requests") for line in lines), requirements.read_text()
+
+
+# ------------------------------------------------------------------ the installed collection runs
+
+def emulator_defaults(emulator):
+    state = emulator.state
+    return {
+        "region": state["region"], "project_id": state["project_id"],
+        "endpoint": state["url"], "iam_endpoint": state["url"], "ca_path": state["ca_path"],
+        "access_key": state["access_key"], "secret_key": state["secret_key"],
+    }
+
+
+def failed_tasks(run):
+    """Name and message of each failed task, the part of a failed run's output worth reading."""
+    try:
+        failures = [(name, result.get("msg")) for name, result in run.task_results() if result.get("failed")]
+    except AssertionError:
+        return repr(run)
+    return "rc=%s, failed tasks: %r" % (run.returncode, failures)
+
+
+@pytest.fixture
+def installed_ansible(ansible, release, tmp_path, inventory, callback_plugins):
+    """The integration harness's runner, seeing only the collection installed from the tarball."""
+    workdir = tmp_path / "installed"
+    workdir.mkdir()
+    return type(ansible)(workdir, release.collections, inventory, callback_plugins)
+
+
+def test_installed_module_lists_jobs_from_the_emulator(installed_ansible, start_emulator):
+    emulator = start_emulator(seed=25)
+    run = installed_ansible.adhoc(dict(emulator_defaults(emulator), page_size=10))
+    assert run.returncode == 0, run
+    result = run.module_result()
+    assert result["changed"] is False
+    assert result["total_count"] == 25
+    assert len({job["async_job_id"] for job in result["jobs"]}) == 25
+
+
+def test_installed_role_gates_a_committed_batch(installed_ansible, start_emulator):
+    job_ids = ["5f0d2c1e-0000-4000-8000-00000000000%d" % number for number in range(3)]
+    emulator = start_emulator(seed_jobs=[{"async_job_id": job_id, "status": "COMMIT_SUCCESS"} for job_id in job_ids])
+    play = {
+        "name": "gate from the installed collection",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {"group/hwcloud.drs.drs": emulator_defaults(emulator)},
+        "roles": [{"role": ROLE, "vars": {
+            "commit_gate_async_job_ids": job_ids, "commit_gate_timeout": 60, "commit_gate_wait_sleep": 0.2}}],
+    }
+    run = installed_ansible.playbook([play])
+    assert run.returncode == 0, failed_tasks(run)
+    assert emulator.state["secret_key"] not in run.output
