@@ -6,12 +6,13 @@ single-filter page costs O(limit), not O(number of jobs). The status index is re
 statuses change. Each job keeps its JSON encoded around the status, so a page of 1000 jobs is a join.
 """
 
-import datetime
+import calendar
 import json
 import random
 import threading
 import time
 import uuid
+from json.encoder import encode_basestring_ascii as json_string
 
 VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
@@ -40,12 +41,16 @@ class Job:
         self.status = status
         self.fails = fails
         self.cohort = cohort
-        self.json_prefix = '{"async_job_id": %s, "status": ' % json.dumps(async_job_id)
-        self.json_suffix = ', "domain_name": %s, "user_name": %s, "create_time": %s}' % (
-            json.dumps(domain_name), json.dumps(user_name), json.dumps(create_time))
+        self.json_prefix = None
+        self.json_suffix = None
 
     def to_json(self):
-        return self.json_prefix + json.dumps(self.status) + self.json_suffix
+        if self.json_prefix is None:
+            # Encoded once, on first listing: a page of 1000 jobs is then a string join.
+            self.json_suffix = ', "domain_name": %s, "user_name": %s, "create_time": %s}' % (
+                json_string(self.domain_name), json_string(self.user_name), json_string(self.create_time))
+            self.json_prefix = '{"async_job_id": %s, "status": ' % json_string(self.async_job_id)
+        return self.json_prefix + json_string(self.status) + self.json_suffix
 
     def to_dict(self):
         return {"async_job_id": self.async_job_id, "status": self.status, "domain_name": self.domain_name,
@@ -82,19 +87,34 @@ class Cohort:
             list_calls - self.list_calls_at_seed, now - self.seeded_at)
 
 
+def _uuid_from_hex(text):
+    # Version 4, RFC 4122 variant, like uuid.uuid4() but repeatable.
+    return "%s-%s-4%s-%s%s-%s" % (text[:8], text[8:12], text[13:16], "89ab"[int(text[16], 16) % 4], text[17:20], text[20:32])
+
+
+def random_uuid(rng):
+    return _uuid_from_hex("%032x" % rng.getrandbits(128))
+
+
 def generate_jobs(count, rng, initial_status=VALIDATING, end_time=None):
-    """Realistic jobs: uuid ids, a few tenants and users, creation times spread over the last days."""
-    end_time = end_time or datetime.datetime(2026, 11, 27, 9, 30, 0)
-    stamp = end_time - datetime.timedelta(seconds=count * 7)
+    """Realistic jobs: uuid ids, a few tenants and users, creation times a few seconds apart."""
+    stamp = (end_time or calendar.timegm((2026, 11, 27, 9, 30, 0))) - count * 7
+    domains, users = len(DOMAIN_NAMES), len(USER_NAMES)
+    random_hex = rng.randbytes(16 * count).hex()
+    days = {}
     jobs = []
-    for _index in range(count):
-        stamp += datetime.timedelta(seconds=rng.randint(0, 14))
+    for index in range(count):
+        bits = int(random_hex[32 * index:32 * index + 4], 16)
+        stamp += bits % 15
+        day, seconds = divmod(stamp, 86400)
+        if day not in days:
+            days[day] = time.strftime("%Y-%m-%dT", time.gmtime(day * 86400))
         jobs.append({
-            "async_job_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "async_job_id": _uuid_from_hex(random_hex[32 * index:32 * index + 32]),
             "status": initial_status,
-            "domain_name": rng.choice(DOMAIN_NAMES),
-            "user_name": rng.choice(USER_NAMES),
-            "create_time": stamp.strftime(TIME_FORMAT),
+            "domain_name": DOMAIN_NAMES[(bits >> 4) % domains],
+            "user_name": USER_NAMES[(bits >> 8) % users],
+            "create_time": "%s%02d:%02d:%02dZ" % (days[day], seconds // 3600, seconds // 60 % 60, seconds % 60),
         })
     return jobs
 
@@ -142,7 +162,7 @@ class JobStore:
             unknown = set(rng.sample(positions, min(unknown_status_count or 0, len(jobs))))
             new_jobs = []
             for position, spec in enumerate(jobs):
-                job_id = spec.get("async_job_id") or str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                job_id = spec.get("async_job_id") or random_uuid(rng)
                 if job_id in self.by_id:
                     raise ValueError("duplicate async_job_id %s" % job_id)
                 status = UNKNOWN_STATUS if position in unknown else spec.get("status", VALIDATING)
