@@ -96,6 +96,10 @@ def _describe(options, level):
     return "/".join("/".join(ENVIRONMENT_VARIABLES[option]) for option in options)
 
 
+def _presence_options(credential_set, level):
+    return credential_set.options if level == "task options" else credential_set.marks_presence
+
+
 def _pick_credentials(params, environ):
     task_values = dict((option, params.get(option)) for option in ENVIRONMENT_VARIABLES if _given(params.get(option)))
     environment_values = {}
@@ -105,8 +109,7 @@ def _pick_credentials(params, environ):
             environment_values[option] = value
     for level, values in (("task options", task_values), ("environment", environment_values)):
         present = [credential_set for credential_set in CREDENTIAL_SETS
-                   if any(option in values for option in (credential_set.options if level == "task options"
-                                                         else credential_set.marks_presence))]
+                   if any(option in values for option in _presence_options(credential_set, level))]
         if len(present) > 1:
             raise ModuleFailure(
                 "More than one credential set is given in the %s: %s. Give exactly one: auth_token; or access_key "

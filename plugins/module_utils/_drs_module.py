@@ -30,7 +30,6 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
     COMMITTED,
     KNOWN_STATUSES,
-    WaitFailure,
     is_finished,
     job_id,
     wait_for_status,
@@ -60,12 +59,11 @@ _SCRUB_FAST_PATH_MIN_JOBS = 200
 
 def _plain_scalar_text(value):
     """The text the no_log scrub would inspect, '' for values it leaves alone, None if not plain JSON."""
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):
         return value
-    if value is None or kind is bool:
+    if value is None or isinstance(value, bool):
         return ""
-    if kind is int or kind is float:
+    if isinstance(value, (int, float)):
         return str(value)
     return None
 
@@ -80,11 +78,11 @@ def jobs_cannot_hold(jobs, secrets):
     pieces = []
     append = pieces.append
     for job in jobs:
-        if type(job) is not dict:
+        if not isinstance(job, dict):
             return False
         for key, value in job.items():
             text = _plain_scalar_text(value)
-            if text is None or type(key) is not str:
+            if text is None or not isinstance(key, str):
                 return False
             append(key)
             append(text)

@@ -88,12 +88,12 @@ def parse_retry_after(value, now=None):
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
-def backoff_seconds(attempt, retry_after=None, jitter=random.random):
+def backoff_seconds(attempt, retry_after=None, jitter=None):
     """Jittered exponential backoff for retry number ``attempt`` (0-based), honouring Retry-After."""
     if retry_after is not None:
         return min(retry_after, RETRY_AFTER_CAP_SECONDS)
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** attempt))
-    return ceiling * (0.5 + jitter() / 2.0)
+    return ceiling * (0.5 + (jitter or random.random)() / 2.0)
 
 
 def _connection_reason(error):
@@ -116,7 +116,7 @@ class HttpClient(object):
     """Sends requests on one ``requests.Session``; the auth object adds credentials to each attempt."""
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=time.sleep, jitter=random.random):
+                 sleep=None, jitter=None):
         self.timeout = timeout
         self.max_retries = max_retries
         self.verify = verify
@@ -203,7 +203,7 @@ class HttpClient(object):
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")
-        self.sleep(backoff_seconds(attempt, retry_after, self.jitter))
+        (self.sleep or time.sleep)(backoff_seconds(attempt, retry_after, self.jitter or random.random))
 
 
 def parse_json(response, action):

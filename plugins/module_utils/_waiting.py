@@ -89,12 +89,14 @@ class WaitFailure(ModuleFailure):
         self.state = state
 
 
-def wait_for_status(poll, wanted_status, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+def wait_for_status(poll, wanted_status, timeout, interval, clock=None, sleep=None):
     """Call ``poll() -> jobs`` until :func:`judge_jobs` says DONE; return the last jobs.
 
     Raises WaitFailure at once when a job failed, or when ``timeout`` seconds have passed; the final
     poll happens at the deadline, so a batch that finishes just in time is seen.
     """
+    clock = clock or time.monotonic
+    sleep = sleep or time.sleep
     started = clock()
     deadline = started + timeout
     while True:

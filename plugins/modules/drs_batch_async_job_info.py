@@ -16,7 +16,7 @@ description:
     missing key.
   - The API is in open beta and offered only in some regions; an unknown job status counts as not finished.
 author:
-  - hwcloud.drs contributors
+  - hwcloud.drs engineers (@hwcloud)
 options:
   async_job_id:
     description:

@@ -1,0 +1,43 @@
+"""Shared helpers for the unit tests of plugins/: the collection on sys.path, a fake HTTP session, a fake DRS.
+
+No test here opens a socket: every HTTP exchange goes through FakeSession.
+"""
+
+import os
+import sys
+import tempfile
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def _make_collection_importable():
+    """Import ``ansible_collections.hwcloud.drs`` from this checkout, whatever ANSIBLE_COLLECTIONS_PATH says."""
+    try:
+        import ansible_collections.hwcloud.drs.plugins  # noqa: F401  pylint: disable=unused-import
+        here = os.path.realpath(sys.modules["ansible_collections.hwcloud.drs.plugins"].__path__[0])
+        if here == os.path.realpath(os.path.join(REPO_ROOT, "plugins")):
+            return
+    except ImportError:
+        pass
+    root = tempfile.mkdtemp(prefix="hwcloud-drs-unit-")
+    os.makedirs(os.path.join(root, "ansible_collections", "hwcloud"))
+    os.symlink(REPO_ROOT, os.path.join(root, "ansible_collections", "hwcloud", "drs"))
+    for name in [name for name in sys.modules if name == "ansible_collections" or name.startswith("ansible_collections.")]:
+        del sys.modules[name]
+    sys.path.insert(0, root)
+
+
+_make_collection_importable()
+if os.path.dirname(os.path.abspath(__file__)) not in sys.path:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    from ansible_collections.hwcloud.drs.plugins.module_utils._credentials import ENVIRONMENT_VARIABLES
+    for names in ENVIRONMENT_VARIABLES.values():
+        for name in names:
+            monkeypatch.delenv(name, raising=False)
+    return monkeypatch

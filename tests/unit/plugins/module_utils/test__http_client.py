@@ -1,0 +1,181 @@
+"""Retries (429/5xx/connection errors, Retry-After, bound), no retries for other 4xx, no redirects."""
+
+import pytest
+import requests
+
+from ansible_collections.hwcloud.drs.plugins.module_utils import _http_client
+from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ApiError, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._http_client import (
+    HttpClient,
+    backoff_seconds,
+    host_header,
+    parse_retry_after,
+)
+
+from hwcloud_drs_fakes import FakeSession, make_response, script  # pylint: disable=import-error
+
+OK = {"total_count": 0, "jobs": []}
+
+
+def _client(*outcomes, **kwargs):
+    session = FakeSession(script(*outcomes))
+    sleeps = []
+    kwargs.setdefault("max_retries", 5)
+    client = HttpClient(session=session, sleep=sleeps.append, jitter=lambda: 0.5, timeout=7, verify="/ca.pem",
+                        **kwargs)
+    return client, session, sleeps
+
+
+def _get(client):
+    return client.send("GET", "https://drs.example:8443/base/", "/v5/p/batch-async-jobs", query={"limit": 5},
+                       action="Listing")
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_transient_statuses_are_retried_then_succeed(status):
+    client, session, sleeps = _client(make_response(status, {"error_code": "X"}), make_response(200, OK))
+    assert _get(client).status_code == 200
+    assert len(session.calls) == 2 and len(sleeps) == 1
+    assert client.stats.as_dict() == {"requests": 2, "retries": 1, "polls": 0, "iam_calls": 0}
+
+
+def test_connection_errors_and_timeouts_are_retried():
+    client, session, sleeps = _client(requests.exceptions.ConnectionError("reset"),
+                                      requests.exceptions.ReadTimeout("slow"), make_response(200, OK))
+    assert _get(client).status_code == 200
+    assert len(session.calls) == 3 and client.stats.retries == 2
+
+
+def test_retries_are_bounded_by_max_retries_and_keep_the_servers_error():
+    client, session, sleeps = _client(*[make_response(503, {"error_code": "DRS.M00004", "error_msg": "busy"})] * 4,
+                                      max_retries=3)
+    with pytest.raises(ApiError) as caught:
+        _get(client)
+    assert len(session.calls) == 4 and len(sleeps) == 3
+    assert caught.value.status_code == 503 and caught.value.error_code == "DRS.M00004"
+
+
+def test_zero_max_retries_sends_once():
+    client, session, sleeps = _client(make_response(429, {"error_code": "APIGW.0308"}), max_retries=0)
+    with pytest.raises(ApiError):
+        _get(client)
+    assert len(session.calls) == 1 and sleeps == []
+
+
+def test_persistent_connection_error_is_one_line_naming_the_host():
+    error = requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='drs.example', port=8443): Max retries exceeded with url: /v5 (Caused by "
+        "NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new "
+        "connection: [Errno 111] Connection refused'))")
+    client, session, sleeps = _client(error, error, error, max_retries=2)
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    msg = caught.value.msg
+    assert "drs.example:8443" in msg and "[Errno 111] Connection refused" in msg and "2 retries" in msg
+    assert "\n" not in msg and "0x7f" not in msg and len(session.calls) == 3
+
+
+def test_tls_errors_are_not_retried_and_hint_at_ca_path():
+    client, session, sleeps = _client(requests.exceptions.SSLError("certificate verify failed: self signed"))
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    assert "ca_path" in caught.value.msg and len(session.calls) == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 415, 422])
+def test_other_client_errors_are_never_retried(status):
+    client, session, sleeps = _client(make_response(status, {"error_code": "DRS.M00201", "error_msg": "bad"}))
+    with pytest.raises(ApiError) as caught:
+        _get(client)
+    assert len(session.calls) == 1 and sleeps == []
+    assert caught.value.status_code == status
+
+
+def test_retry_after_seconds_is_honoured_and_capped():
+    client, session, sleeps = _client(make_response(429, {}, headers={"Retry-After": "7"}),
+                                      make_response(503, {}, headers={"Retry-After": "3600"}),
+                                      make_response(200, OK))
+    _get(client)
+    assert sleeps == [7.0, _http_client.RETRY_AFTER_CAP_SECONDS]
+
+
+def test_retry_after_http_date():
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500) == pytest.approx(10)
+    assert parse_retry_after("garbage") is None and parse_retry_after(None) is None
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap():
+    assert backoff_seconds(0, jitter=lambda: 0.0) == pytest.approx(0.25)
+    assert backoff_seconds(0, jitter=lambda: 1.0) == pytest.approx(0.5)
+    assert backoff_seconds(3, jitter=lambda: 1.0) == pytest.approx(4.0)
+    assert backoff_seconds(30, jitter=lambda: 1.0) == _http_client.BACKOFF_CAP_SECONDS
+
+
+def test_redirects_are_refused_not_followed():
+    client, session, sleeps = _client(make_response(301, text="", headers={"Location": "https://evil.example/x?a=1"}))
+    with pytest.raises(ApiError) as caught:
+        _get(client)
+    assert len(session.calls) == 1
+    assert "redirect" in caught.value.msg and "evil.example/x" in caught.value.msg and "a=1" not in caught.value.msg
+
+
+def test_every_request_has_content_type_timeout_tls_and_no_redirects():
+    client, session, sleeps = _client(make_response(500, {}), make_response(200, OK))
+    _get(client)
+    for call in session.calls:
+        assert call.headers["Content-Type"] == "application/json"
+        assert call.headers["Host"] == "drs.example:8443"
+        assert call.kwargs["allow_redirects"] is False
+        assert call.kwargs["timeout"] == 7 and call.kwargs["verify"] == "/ca.pem"
+        assert call.url == "https://drs.example:8443/base/v5/p/batch-async-jobs?limit=5"
+
+
+def test_throttle_callback_runs_on_each_429():
+    client, session, sleeps = _client(make_response(429, {}), make_response(429, {}), make_response(200, OK))
+    seen = []
+    client.on_throttle = lambda: seen.append(1)
+    _get(client)
+    assert len(seen) == 2
+
+
+def test_auth_is_applied_afresh_on_every_attempt():
+    class CountingAuth(object):
+        renewable = False
+
+        def __init__(self):
+            self.applied = 0
+
+        def apply(self, method, path, query_string, headers, body):
+            self.applied += 1
+            headers["X-Attempt"] = str(self.applied)
+            assert path == "/base/v5/p/batch-async-jobs" and query_string == "limit=5"
+
+    auth = CountingAuth()
+    client, session, sleeps = _client(make_response(502, {}), make_response(200, OK))
+    client.send("GET", "https://drs.example:8443/base", "/v5/p/batch-async-jobs", query={"limit": 5}, auth=auth)
+    assert [call.headers["X-Attempt"] for call in session.calls] == ["1", "2"]
+
+
+def test_default_session_pool_fits_the_concurrency():
+    client = HttpClient(pool_size=24)
+    adapter = client.session.get_adapter("https://drs.example")
+    assert adapter._pool_maxsize >= 24
+    client.close()
+
+
+@pytest.mark.parametrize("url,host", [
+    ("https://drs.example", "drs.example"),
+    ("https://drs.example:443", "drs.example"),
+    ("https://drs.example:8443/x", "drs.example:8443"),
+    ("http://127.0.0.1:80", "127.0.0.1"),
+])
+def test_host_header_keeps_only_non_default_ports(url, host):
+    assert host_header(url) == host
+
+
+def test_success_body_that_is_not_json_is_summarised():
+    client, session, sleeps = _client(make_response(200, text="<html><title>Login</title></html>",
+                                                    headers={"Content-Type": "text/html"}))
+    with pytest.raises(ModuleFailure) as caught:
+        _http_client.parse_json(_get(client), "Listing")
+    assert "Login" in caught.value.msg and "<html>" not in caught.value.msg
