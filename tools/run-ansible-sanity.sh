@@ -26,6 +26,14 @@ source = open(requirements.__file__, encoding='utf-8').read()
 print(re.search(r"default_packages = dict\(\s*pip='([^']+)'", source).group(1))
 PY
 )"
+# One run at a time per work tree: a second run would delete the copy under the first one.
+mkdir -p "$root/.venv"
+exec 9> "$root/.venv/sanity.lock"
+if ! flock --nonblock 9; then
+    echo "waiting for another ansible-test sanity run in this work tree to finish..." >&2
+    flock 9
+fi
+
 cache="$HOME/.ansible/test/cache"
 get_pip="$cache/get_pip_${pip_version//./_}.py"
 mkdir -p "$cache"
