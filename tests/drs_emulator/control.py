@@ -28,7 +28,9 @@ def seed_jobs(emulator, body):
     if "jobs" in body:
         specs = body["jobs"]
     else:
-        rng = random.Random(body.get("random_seed", emulator.options.get("random_seed", 0)))
+        # Added jobs (replace: false) need ids of their own: vary the seed with what is there.
+        existing = 0 if body.get("replace", True) else emulator.store.summary()["total"]
+        rng = random.Random(body.get("random_seed", emulator.options.get("random_seed", 0) + existing))
         specs = jobs_module.generate_jobs(int(body.get("count", 0)), rng,
                                           body.get("initial_status", jobs_module.VALIDATING))
     lifecycle = {key: body.get(key) for key in LIFECYCLE_KEYS}

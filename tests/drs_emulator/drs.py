@@ -40,7 +40,7 @@ def list_jobs(emulator, request):
             params[key] = value
     settings = emulator.settings
     offset = _page_value(params, "offset", 0, 0)
-    limit = _page_value(params, "limit", settings.default_limit, 1)
+    limit = _page_value(params, "limit", min(settings.default_limit, settings.page_cap), 1)
     if limit > settings.page_cap:
         raise ApiError(400, "DRS.M00211", "The page size %d exceeds the upper limit %d." % (limit, settings.page_cap))
     if params.get("sort_key", "create_time") != "create_time":
