@@ -97,6 +97,9 @@ def jobs_cannot_hold(jobs, secrets):
 class DrsModule(AnsibleModule):
     """AnsibleModule with the connection options of doc fragment hwcloud.drs.connection merged in."""
 
+    # A class attribute: AnsibleModule.__init__ may already fail (bad arguments) before ours runs.
+    _jobs_set_aside = None
+
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
@@ -109,7 +112,6 @@ class DrsModule(AnsibleModule):
         self.auth = None
         self.connection = None
         self.project_id = None
-        self._jobs_set_aside = None
 
     def check_ranges(self, ranges):
         """Fail naming the option when a number is out of range; ``ranges`` maps option -> (low, high)."""
