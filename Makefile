@@ -33,7 +33,7 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 endif
 
-.PHONY: venv test unit integration sanity lint yamllint ansible-lint docs-lint demo bench build \
+.PHONY: venv test unit integration sanity lint yamllint ansible-lint examples-lint docs-lint demo bench build \
 	changelog clean distclean
 
 # -------------------------------------------------------------------------------------------- venv
@@ -97,6 +97,7 @@ lint: venv
 	@status=0; \
 	$(MAKE) --no-print-directory yamllint || status=1; \
 	$(MAKE) --no-print-directory ansible-lint || status=1; \
+	$(MAKE) --no-print-directory examples-lint || status=1; \
 	$(MAKE) --no-print-directory docs-lint || status=1; \
 	exit $$status
 
@@ -105,6 +106,10 @@ yamllint: venv
 
 ansible-lint: venv
 	ansible-lint --offline
+
+# ansible-lint does not read module documentation: the EXAMPLES are linted as playbooks.
+examples-lint: venv
+	$(PY) tools/lint-examples.py $(VENV)/lint-examples
 
 # antsibull-docs needs the collection under ansible_collections/hwcloud/drs: the link provides it.
 docs-lint: venv
@@ -128,7 +133,7 @@ changelog: venv
 
 # Removes what the targets generated but keeps the installed .venv (see distclean).
 clean:
-	rm -rf $(DIST) $(VENV)/sanity tests/output .pytest_cache
+	rm -rf $(DIST) $(VENV)/sanity $(VENV)/lint-examples tests/output .pytest_cache
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean
