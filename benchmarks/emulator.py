@@ -22,11 +22,9 @@ class BenchEmulator:
         self._session = None
 
     def __enter__(self):
-        try:
-            from drs_emulator.testing import EmulatorProcess
-        except ImportError:  # the Python API arrived after the command line; either starts the same server
-            EmulatorProcess = _CommandLineEmulator
-        self._process = EmulatorProcess()
+        from drs_emulator.testing import EmulatorProcess
+
+        self._process = EmulatorProcess(latency=self.latency_ms / 1000.0)
         self._process.__enter__()
         self.state = dict(self._process.state)
         if not self.state["url"].startswith("https://127.0.0.1:"):
@@ -61,6 +59,12 @@ class BenchEmulator:
         body.update(lifecycle)
         return self._control("POST", "/jobs", body)
 
+    def replace_jobs_gate(self, count, pending):
+        """A large gate: `count` jobs, all committed except `pending` that wait validated for a commit."""
+        self.replace_jobs(count - pending, initial_status="COMMIT_SUCCESS")
+        body = dict(count=pending, replace=False, random_seed=201, initial_status="AUTO_PARAM_VALIDATE_SUCCESS")
+        return self._control("POST", "/jobs", body)
+
     def replace_jobs_committing(self, count, polls):
         """A batch that is validated on the first list call and committed as the `polls`-th is answered."""
         return self.replace_jobs(count, validate_after_calls=0, auto_commit_after_calls=polls - 1)
@@ -77,22 +81,3 @@ class BenchEmulator:
             "all_requests": data.get("total", 0),
         }
 
-
-class _CommandLineEmulator:
-    """`python -m drs_emulator --port 0`, reading the state line it prints."""
-
-    def __enter__(self):
-        import json
-        import subprocess
-
-        env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, "tests"))
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "drs_emulator", "--port", "0", "--parent-pid", str(os.getpid())],
-            stdout=subprocess.PIPE, env=env, text=True)
-        self.state = json.loads(self._proc.stdout.readline())
-        return self
-
-    def __exit__(self, *exc):
-        self._proc.terminate()
-        self._proc.wait(timeout=10)
-        return False

@@ -164,11 +164,26 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 '''
 
 
-def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False):
+PROFILE_BOOTSTRAP = '''
+# Runs the module file under cProfile. Not `python -m cProfile`: AnsiballZ drops the directory of
+# __main__.__file__ from sys.path, which would then be the standard library's.
+import cProfile, runpy, sys
+sys.argv = sys.argv[1:]
+profile = cProfile.Profile()
+profile.enable()
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    profile.disable()
+    profile.dump_stats({output!r})
+'''
+
+
+def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False, profile_to=None):
     """Write an interpreter wrapper; return (path, log path).
 
-    extra_args go between python and the module file (for example ['-m', 'cProfile', '-o', FILE]);
-    trace_http records the start and end of every HTTP request the module sends.
+    extra_args go between python and the module file; trace_http records the start and end of every
+    HTTP request the module sends; profile_to runs the module under cProfile into that file.
     """
     path = os.path.join(workdir, "python-" + name)
     log = os.path.join(workdir, "python-" + name + ".jsonl")
@@ -177,6 +192,11 @@ def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False):
         bootstrap = os.path.join(workdir, "http-trace-" + name + ".py")
         with open(bootstrap, "w", encoding="utf-8") as handle:
             handle.write(HTTP_TRACE_BOOTSTRAP.format(trace=log + ".http"))
+        extra_args.append(bootstrap)
+    elif profile_to:
+        bootstrap = os.path.join(workdir, "profile-" + name + ".py")
+        with open(bootstrap, "w", encoding="utf-8") as handle:
+            handle.write(PROFILE_BOOTSTRAP.format(output=profile_to))
         extra_args.append(bootstrap)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(RSS_WRAPPER.format(python=sys.executable, extra_args=extra_args, log=log))

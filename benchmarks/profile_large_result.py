@@ -118,7 +118,7 @@ def main():
             print("unprofiled playbook: %.2f s wall, %.2f s CPU" % (plain.wall, plain.cpu))
 
             module_prof = os.path.join(workdir, "module.prof")
-            wrapper, log = make_interpreter_wrapper(workdir, "profile", ["-m", "cProfile", "-o", module_prof])
+            wrapper, log = make_interpreter_wrapper(workdir, "profile", profile_to=module_prof)
             sample = bench.playbook("module_listing.yml", vars_file, interpreter=wrapper)
             record = read_wrapper_records(log)
             print("module under cProfile: playbook %.2f s; module process %s" % (sample.wall, record))

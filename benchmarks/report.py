@@ -29,6 +29,8 @@ def _number(value, unit):
         return "n/a"
     if unit in ("requests", "calls", "polls", "jobs"):
         return "%d" % round(value)
+    if unit == "MB" and abs(value) < 1:
+        return "%.3f" % value
     if unit == "MB" or unit == "ms":
         return "%.1f" % value
     if abs(value) >= 100:
