@@ -334,9 +334,12 @@ def test_large_results_holding_a_secret_are_still_scrubbed(run):
     ([{"a": "x", "b": 1, "c": None, "d": True}], ["zz"], True),
     ([{"a": "x-zz-y"}], ["zz"], False),
     ([{"a": 123}], ["12"], False),
-    ([{"a": {"nested": "x"}}], ["zz"], False),
+    ([{"a": {"nested": ["x"]}}], ["zz"], True),
+    ([{"a": {"nested": ["x-zz"]}}], ["zz"], False),
+    ([{"a": 'say "hi" \\ \u00e9\n'}], ['"hi" \\ \u00e9\n'], False),
     ([{"a": "x"}], [""], False),
-    (["not a dict"], ["zz"], False),
+    ([{"a": object()}], ["zz"], False),
+    ("not a list", ["zz"], False),
 ])
 def test_jobs_cannot_hold(jobs, secrets, expected):
     assert _drs_module.jobs_cannot_hold(jobs, secrets) is expected
