@@ -44,6 +44,7 @@ class Response:
         self.content_type = content_type
         self.headers = dict(headers or {})
         self.drop = False
+        self.truncate = False
 
 
 class Statistics:

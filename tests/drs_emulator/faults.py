@@ -9,7 +9,8 @@ A rule is a dict:
 - what (one or more): ``latency`` (seconds, then answer normally unless another action is set),
   ``status`` (an HTTP status; ``error_code``/``error_msg`` override the default body, ``retry_after``
   adds that header, ``html: true`` answers an HTML error page instead of JSON), ``drop: true`` (close
-  the connection without an answer), ``redirect`` (302 to that URL, or to http://127.0.0.2:1 when true).
+  the connection without an answer), ``truncate: true`` (200 headers, half a body, then close),
+  ``redirect`` (302 to that URL, or to http://127.0.0.2:1 when true).
 """
 
 import random
@@ -34,7 +35,7 @@ DEFAULT_ERRORS = {
     422: ("DRS.M00004", "Service abnormal."),
 }
 RULE_KEYS = {"route", "count", "skip", "fraction", "latency", "status", "error_code", "error_msg", "retry_after",
-             "html", "drop", "redirect", "name"}
+             "html", "drop", "truncate", "redirect", "name"}
 
 
 def validate_rule(rule):
@@ -45,8 +46,8 @@ def validate_rule(rule):
         raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
     if rule.get("route", "drs") not in ROUTE_GROUPS:
         raise ValueError("route must be one of %s" % ", ".join(sorted(ROUTE_GROUPS)))
-    if not any(rule.get(key) for key in ("latency", "status", "drop", "redirect")):
-        raise ValueError("a fault rule needs latency, status, drop or redirect")
+    if not any(rule.get(key) for key in ("latency", "status", "drop", "truncate", "redirect")):
+        raise ValueError("a fault rule needs latency, status, drop, truncate or redirect")
     if rule.get("status") is not None and not 300 <= int(rule["status"]) <= 599:
         raise ValueError("status must be an HTTP error status")
     fraction = rule.get("fraction")
@@ -103,7 +104,7 @@ class FaultRules:
                 fraction = rule.get("fraction")
                 if fraction is not None and self._rng.random() >= float(fraction):
                     continue
-                terminal = bool(rule.get("status") or rule.get("drop") or rule.get("redirect"))
+                terminal = bool(rule.get("status") or rule.get("drop") or rule.get("truncate") or rule.get("redirect"))
                 if terminal and decision.rule is not None:
                     continue
                 entry["applied"] += 1

@@ -11,7 +11,6 @@ import json
 import random
 import threading
 import time
-import uuid
 from json.encoder import encode_basestring_ascii as json_string
 
 VALIDATING = "ASYNC_JOB_VALIDATING"

@@ -58,6 +58,26 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
     def do_PATCH(self):  # pylint: disable=invalid-name
         self._handle("PATCH")
 
+    def do_HEAD(self):  # pylint: disable=invalid-name
+        self._handle("HEAD")
+
+    def do_OPTIONS(self):  # pylint: disable=invalid-name
+        self._handle("OPTIONS")
+
+    def send_error(self, code, message=None, explain=None):
+        """Answers http.server produces itself (malformed request line, headers too long, ...) in the API's shape."""
+        self.close_connection = True
+        reason = message or self.responses.get(code, ("Error",))[0]
+        body = json.dumps({"error_code": "APIGW.0100", "error_msg": reason}).encode("utf-8")
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Request-Id", uuid.uuid4().hex)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
     def _read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self.close_connection = True
@@ -100,6 +120,9 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
                 return
             status = response.status
             self._send(response, request_id)
+            if response.truncate:
+                self.wfile.flush()
+                self._drop()
         finally:
             emulator.statistics.end(status)
 
@@ -126,6 +149,12 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         if rule.get("drop"):
             response = Response(0)
             response.drop = True
+            return response
+        if rule.get("truncate"):
+            # Headers promise the whole body, half of it arrives, then the connection closes.
+            response = Response(200, '{"total_count": 1000, "jobs": [{"async_job_id": "trunc')
+            response.headers["Content-Length"] = str(len(response.body) * 2)
+            response.truncate = True
             return response
         if rule.get("redirect"):
             target = rule["redirect"] if isinstance(rule["redirect"], str) else DEFAULT_REDIRECT
@@ -154,14 +183,16 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
     def _send(self, response, request_id):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        headers = dict(response.headers)
+        self.send_header("Content-Length", headers.pop("Content-Length", str(len(response.body))))
         self.send_header("X-Request-Id", request_id)
-        for name, value in response.headers.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(response.body)
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
 
 
 class EmulatorServer(http.server.ThreadingHTTPServer):

@@ -1,6 +1,8 @@
 """Fault injection: throttling, 5xx, HTML pages, dropped connections, redirects, latency, and their schedules."""
 
 import concurrent.futures
+import socket
+import ssl
 import time
 
 import pytest
@@ -68,7 +70,7 @@ def test_redirect_to_another_host(client, fresh):
 
 def test_latency_overlaps_between_requests(fresh):
     fresh.settings(latency=0.3)
-    clients = [Client(fresh.state) for _ in range(10)]
+    clients = [Client(fresh.state) for _attempt in range(10)]
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(10) as pool:
         statuses = list(pool.map(lambda one: one.list_jobs().status_code, clients))
@@ -90,12 +92,12 @@ def test_latency_rule_for_some_requests(client, fresh):
 
 def test_skip_and_count(client, fresh):
     fresh.add_fault(status=503, skip=2, count=2)
-    assert [client.list_jobs().status_code for _ in range(6)] == [200, 200, 503, 503, 200, 200]
+    assert [client.list_jobs().status_code for _attempt in range(6)] == [200, 200, 503, 503, 200, 200]
 
 
 def test_fraction(client, fresh):
     fresh.add_fault(status=500, fraction=0.5)
-    codes = [client.list_jobs(limit=1).status_code for _ in range(40)]
+    codes = [client.list_jobs(limit=1).status_code for _attempt in range(40)]
     assert 5 <= codes.count(500) <= 35
     fresh.clear_faults()
     assert client.list_jobs().status_code == 200
@@ -152,3 +154,30 @@ def test_faults_and_settings_from_the_command_line():
         assert_error(client.list_jobs(user_name="nobody"), 422, "DRS.M00002")
         emulator.reset()
         assert client.list_jobs(limit=1).status_code == 429
+
+
+def test_truncated_answer(client, fresh):
+    fresh.add_fault(truncate=True, count=1)
+    with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        client.list_jobs().json()
+    assert client.list_jobs().status_code == 200
+
+
+def test_answers_of_the_http_layer_keep_the_api_shape(client):
+    head = client.session.head(client.state["url"] + client.list_path(), timeout=10)
+    assert head.status_code == 404 and head.headers["X-Request-Id"] and not head.content
+    options = client.session.options(client.state["url"] + client.list_path(), timeout=10)
+    assert_error(options, 404, "APIGW.0101")
+    port = int(client.state["url"].rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ssl.create_default_context(cafile=client.state["ca_path"]).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(b"BREW / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = b""
+            while True:
+                chunk = tls.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+            answer = answer.decode("latin-1")
+    assert answer.startswith("HTTP/1.") and " 501 " in answer.split("\r\n")[0]
+    assert "X-Request-Id:" in answer and '"error_code": "APIGW.0100"' in answer

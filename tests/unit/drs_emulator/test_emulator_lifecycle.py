@@ -34,7 +34,7 @@ def test_validation_after_seconds_and_auto_commit(fresh):
 def test_auto_commit_after_calls(fresh):
     fresh.seed(count=10, validate_after_calls=1, auto_commit_after_calls=3, fail_count=1)
     client = Client(fresh.state)
-    seen = [_statuses(client) for _ in range(4)]
+    seen = [_statuses(client) for _attempt in range(4)]
     assert seen == [
         {"ASYNC_JOB_VALIDATING": 10},
         {"AUTO_PARAM_VALIDATE_SUCCESS": 9, "ASYNC_JOB_VALIDATE_FAILED": 1},
