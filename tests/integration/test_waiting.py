@@ -1,0 +1,145 @@
+"""Waiting on a progressing batch: the `until` loop, wait_for_status, fail-fast, timeouts, unknown statuses."""
+
+import threading
+import time
+
+import requests
+
+from harness import MODULE, connection, make_jobs
+
+BATCH = make_jobs(6, statuses=("ASYNC_JOB_VALIDATING",), prefix="batch")
+BATCH_IDS = [job["async_job_id"] for job in BATCH]
+
+
+def test_until_loop_as_the_readme_shows(ansible, start_emulator):
+    # Validation finishes after 2 list calls, the commit after 4: one module run per poll.
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=4)
+    run = ansible.play([{
+        "name": "until committed",
+        MODULE: {"user_name": "demo-user"},
+        "register": "batch",
+        "until": "batch.jobs | length > 0 and batch.status_counts.COMMIT_SUCCESS == batch.jobs | length",
+        "retries": 10,
+        "delay": 1,
+        "failed_when": "batch.status_counts.ASYNC_JOB_VALIDATE_FAILED > 0",
+    }], defaults=connection(emulator)).assert_ok()
+    result = run.task("until committed")
+    assert result["attempts"] == 5, result["attempts"]
+    assert result["jobs"] and all(job["status"] == "COMMIT_SUCCESS" for job in result["jobs"])
+    assert emulator.stats()["list_calls"] == 5
+
+
+def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator):
+    # Counted in list calls, not seconds, so a slow machine sees every step: validated from call 3 on,
+    # committed from call 6 on.
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=5)
+    wait = {"wait_sleep": 0.2, "wait_timeout": 60}
+    run = ansible.play([
+        {"name": "validated", MODULE: dict(wait, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), "register": "r"},
+        {"name": "committed", MODULE: dict(wait, wait_for_status="COMMIT_SUCCESS"), "register": "r"},
+        # Already there: COMMIT_SUCCESS also satisfies AUTO_PARAM_VALIDATE_SUCCESS, in one poll.
+        {"name": "committed is validated", MODULE: dict(wait, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"),
+         "register": "r"},
+    ], defaults=connection(emulator, "password")).assert_ok()
+
+    validated = run.task("validated")
+    assert {job["status"] for job in validated["jobs"]} == {"AUTO_PARAM_VALIDATE_SUCCESS"}
+    assert validated["request_stats"]["polls"] == 3
+    committed = run.task("committed")
+    assert {job["status"] for job in committed["jobs"]} == {"COMMIT_SUCCESS"}
+    assert committed["status_counts"]["COMMIT_SUCCESS"] == 6
+    # One login per module run, however many polls: no re-authentication per poll.
+    for name in ("validated", "committed"):
+        assert run.task(name)["request_stats"]["iam_calls"] == 1, run.task(name)["request_stats"]
+    assert committed["request_stats"]["polls"] == 3
+    assert run.task("committed is validated")["request_stats"]["polls"] == 1
+
+
+def commit_when_polled(emulator, polls):
+    """Commit every job of BATCH through the real commit API once the module has listed ``polls`` times."""
+    state = emulator.state
+    headers = {"Content-Type": "application/json", "X-Auth-Token": state["auth_token"]}
+    deadline = time.monotonic() + 60
+    while emulator.stats()["list_calls"] < polls and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for job_id in BATCH_IDS:
+        answer = requests.post("%s/v5/%s/batch-async-jobs/%s/commit" % (state["url"], state["project_id"], job_id),
+                               headers=headers, verify=state["ca_path"], timeout=10)
+        answer.raise_for_status()
+
+
+def test_commit_through_the_api_while_the_module_waits(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=0)
+    committer = threading.Thread(target=commit_when_polled, args=(emulator, 2), daemon=True)
+    committer.start()
+    run = ansible.play([{"name": "committed", MODULE: {
+        "wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.3, "wait_timeout": 60, "return_jobs": "unfinished"},
+        "register": "r"}], defaults=connection(emulator, "token")).assert_ok()
+    committer.join(10)
+    result = run.task("committed")
+    assert result["jobs"] == []  # none unfinished
+    assert result["status_counts"]["COMMIT_SUCCESS"] == 6 and result["total_count"] == 6
+    assert result["request_stats"]["polls"] >= 3
+
+
+def test_failures_and_timeouts(ansible, start_emulator):
+    failing = start_emulator(seed_jobs=BATCH, validate_after_seconds=1, fail_ids="batch-002,batch-004")
+    uncommitted = start_emulator(seed_jobs=BATCH, validate_after_calls=0)
+    validating = start_emulator(seed_jobs=BATCH)
+    unknown = start_emulator(seed_jobs=make_jobs(4, statuses=("COMMIT_SUCCESS",)), unknown_status_count=2)
+
+    def waiting(name, emulator, **options):
+        args = dict(connection(emulator), wait_sleep=0.5, **options)
+        return {"name": name, MODULE: args, "register": "r", "ignore_errors": True}
+
+    started = time.monotonic()
+    run = ansible.play([
+        waiting("fail fast", failing, wait_for_status="COMMIT_SUCCESS", wait_timeout=120),
+        waiting("validated, never committed", uncommitted, wait_for_status="COMMIT_SUCCESS", wait_timeout=2),
+        waiting("still validating", validating, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=1),
+        waiting("unknown status is pending", unknown, wait_for_status="COMMIT_SUCCESS", wait_timeout=1),
+        waiting("unknown status is counted", unknown),
+        waiting("nothing matches", validating, async_job_id="no-such-batch", wait_for_status="COMMIT_SUCCESS",
+                wait_timeout=1),
+        {"name": "until on a failing run", MODULE: dict(connection(failing, "none"), auth_token="MIIrevoked"),
+         "register": "r", "until": "r.jobs | length > 0 and r.status_counts.COMMIT_SUCCESS == r.jobs | length",
+         "retries": 1, "delay": 0, "ignore_errors": True},
+    ])
+    # The failed validation stopped its task long before the 120 s timeout.
+    assert time.monotonic() - started < 60
+
+    fail_fast = run.task("fail fast")
+    assert fail_fast.get("failed")
+    assert "ASYNC_JOB_VALIDATE_FAILED" in fail_fast["msg"]
+    assert "batch-002" in fail_fast["msg"] and "batch-004" in fail_fast["msg"], fail_fast["msg"]
+    assert "batch-001" not in fail_fast["msg"]
+    assert fail_fast["status_counts"]["ASYNC_JOB_VALIDATE_FAILED"] == 2
+    assert len(fail_fast["jobs"]) == 6
+
+    never = run.task("validated, never committed")
+    assert never.get("failed")
+    assert "Timed out" in never["msg"] and "commit" in never["msg"].lower(), never["msg"]
+    for job_id in BATCH_IDS:
+        assert "%s (AUTO_PARAM_VALIDATE_SUCCESS)" % job_id in never["msg"], never["msg"]
+    assert never["status_counts"]["AUTO_PARAM_VALIDATE_SUCCESS"] == 6
+
+    still = run.task("still validating")
+    assert still.get("failed") and "Timed out" in still["msg"]
+    assert "batch-000 (ASYNC_JOB_VALIDATING)" in still["msg"]
+    assert "Hint" not in still["msg"] or "commit" not in still["msg"].lower(), still["msg"]
+
+    pending = run.task("unknown status is pending")
+    assert pending.get("failed") and "Timed out" in pending["msg"], pending["msg"]
+    assert "ASYNC_JOB_QUEUED" in pending["msg"]
+    counted = run.task("unknown status is counted")
+    assert not counted.get("failed")
+    assert counted["status_counts"]["ASYNC_JOB_QUEUED"] == 2
+    assert counted["status_counts"]["COMMIT_SUCCESS"] == 2
+
+    nothing = run.task("nothing matches")
+    assert nothing.get("failed") and "no job matched" in nothing["msg"], nothing["msg"]
+    assert nothing["jobs"] == [] and nothing["total_count"] == 0
+
+    until = run.task("until on a failing run")
+    assert until.get("failed")
+    assert "DRS.M00100" in until["msg"], until["msg"]  # the module's message, not an undefined-variable error
