@@ -118,7 +118,7 @@ docs-lint: venv
 # ---------------------------------------------------------------------------------- other targets
 
 demo: venv
-	tools/demo.sh
+	bash tools/demo.sh
 
 bench: venv
 	$(PY) benchmarks/run.py
