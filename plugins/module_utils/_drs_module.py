@@ -6,6 +6,7 @@
 Private to this collection: the interface may change without notice.
 """
 
+import collections
 import json
 import os
 
@@ -33,6 +34,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
     KNOWN_STATUSES,
     is_finished,
     job_id,
+    job_status,
     wait_for_status,
 )
 
@@ -181,10 +183,9 @@ class DrsModule(AnsibleModule):
 
 def count_statuses(jobs):
     counts = dict((status, 0) for status in KNOWN_STATUSES)
-    for job in jobs:
-        status = job.get("status") if isinstance(job, dict) else None
+    for status, count in collections.Counter(job_status(job) for job in jobs).items():
         status = "UNKNOWN" if status is None else str(status)
-        counts[status] = counts.get(status, 0) + 1
+        counts[status] = counts.get(status, 0) + count
     return counts
 
 

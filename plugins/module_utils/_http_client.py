@@ -96,6 +96,14 @@ def backoff_seconds(attempt, retry_after=None, jitter=None):
     return ceiling * (0.5 + (jitter or random.random)() / 2.0)
 
 
+# A host name that does not resolve will not resolve a second later; "Temporary failure" may, and is retried.
+_UNKNOWN_HOST = re.compile(r"Name or service not known|nodename nor servname provided|No address associated")
+
+
+def _is_unknown_host(error):
+    return bool(_UNKNOWN_HOST.search(str(error)))
+
+
 def _connection_reason(error):
     text = one_line(error)
     match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
@@ -170,7 +178,7 @@ class HttpClient(object):
                     "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
                     "server's certificate" % (action or "Request failed", host, _connection_reason(error)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
-                if attempt < self.max_retries:
+                if attempt < self.max_retries and not _is_unknown_host(error):
                     self._pause(attempt, None)
                     attempt += 1
                     continue

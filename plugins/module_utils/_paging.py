@@ -137,9 +137,13 @@ class Pager(object):
     def _merge(self, pages, limit):
         merged = []
         seen = set()
+        identity = self.identity
         for start in sorted(pages):
+            if identity is None:
+                merged.extend(pages[start])
+                continue
             for item in pages[start]:
-                key = self.identity(item) if self.identity is not None else None
+                key = identity(item)
                 if key is not None:
                     # Jobs created while paging shift later pages; the same job must not appear twice.
                     if key in seen:

@@ -26,7 +26,10 @@ FAILED = "failed"
 
 
 def job_id(job):
-    return job.get("async_job_id") if isinstance(job, dict) else None
+    try:
+        return job.get("async_job_id")
+    except AttributeError:  # not a dict: the beta API answered something odd, keep it as it is
+        return None
 
 
 def job_status(job):

@@ -130,7 +130,13 @@ seealso:
 
 EXAMPLES = r"""
 # Credentials below come from the environment (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HW_ACCESS_KEY and
-# HW_SECRET_KEY) unless a task gives them. Endpoints, CA bundle and region can be shared with module_defaults.
+# HW_SECRET_KEY) unless a task gives them. Connection settings shared by many tasks (endpoint, iam_endpoint,
+# ca_path, region, timeout) fit in module_defaults under the action group, for example at play level:
+#
+#   module_defaults:
+#     group/hwcloud.drs.drs:
+#       region: cn-north-4
+#       timeout: 20
 
 - name: List every batch async job in the project
   hwcloud.drs.drs_batch_async_job_info:
@@ -178,19 +184,6 @@ EXAMPLES = r"""
     drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
   retries: 60
   delay: 10
-
-- name: Share connection settings with every module of the collection
-  module_defaults:
-    group/hwcloud.drs.drs:
-      region: cn-north-4
-      timeout: 20
-      max_retries: 8
-  block:
-    - name: Count committed jobs
-      hwcloud.drs.drs_batch_async_job_info:
-        status: COMMIT_SUCCESS
-        return_jobs: none
-      register: drs_committed
 """
 
 RETURN = r"""

@@ -179,3 +179,15 @@ def test_success_body_that_is_not_json_is_summarised():
     with pytest.raises(ModuleFailure) as caught:
         _http_client.parse_json(_get(client), "Listing")
     assert "Login" in caught.value.msg and "<html>" not in caught.value.msg
+
+
+def test_a_host_name_that_does_not_resolve_is_not_retried():
+    error = requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='drs.nowhere', port=443): Max retries exceeded (Caused by NameResolutionError("
+        "\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'drs.nowhere' ([Errno -2] Name or "
+        "service not known)\"))")
+    client, session, sleeps = _client(error)
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    assert len(session.calls) == 1 and sleeps == []
+    assert "Name or service not known" in caught.value.msg
