@@ -84,6 +84,16 @@ def jobs_cannot_hold(jobs, secrets):
     return True
 
 
+def _silence_insecure_request_warnings():
+    # The module already warned once through Ansible; urllib3 would repeat it on stderr for every request.
+    try:
+        from urllib3.exceptions import InsecureRequestWarning
+        import urllib3
+    except ImportError:
+        return
+    urllib3.disable_warnings(InsecureRequestWarning)
+
+
 class DrsModule(AnsibleModule):
     """AnsibleModule with the connection options of doc fragment hwcloud.drs.connection merged in."""
 
@@ -125,6 +135,9 @@ class DrsModule(AnsibleModule):
         self.no_log_values.update(connection.environment_secrets)
         self.connection = connection
         verify = params.get("ca_path") or params.get("validate_certs")
+        if verify is False:
+            self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % connection.endpoint)
+            _silence_insecure_request_warnings()
         self.client = HttpClient(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
                                  pool_size=pool_size, stats=self.stats)
         values = connection.credentials.values
@@ -240,7 +253,7 @@ def query_batch_async_jobs(module):
         client = module.connect(pool_size=params["page_concurrency"])
         query = dict((option, params[option]) for option in QUERY_OPTIONS if params.get(option) is not None)
         pager = Pager(_list_page_fetcher(module, query, params["language"]), page_size=params["page_size"],
-                      concurrency=params["page_concurrency"], identity=job_id)
+                      concurrency=params["page_concurrency"], identity=job_id, on_abort=client.cancel)
         client.on_throttle = pager.throttled
 
         def poll():

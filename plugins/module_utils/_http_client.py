@@ -115,6 +115,11 @@ def _connection_reason(error):
     return truncate(text, 160)
 
 
+def sleep_unless_cancelled(cancelled, seconds):
+    # Waiting on the event, not time.sleep, lets cancel() cut a long Retry-After short.
+    cancelled.wait(seconds)
+
+
 def _no_netrc(prepared_request):
     # An explicit auth hook stops requests from adding ~/.netrc credentials; proxies still apply.
     return prepared_request
@@ -132,6 +137,7 @@ class HttpClient(object):
         self.sleep = sleep
         self.jitter = jitter
         self.on_throttle = None
+        self._cancelled = threading.Event()
         if session is None:
             session = requests.Session()
             # The pool must hold every concurrent page request, or urllib3 drops and reopens connections.
@@ -143,6 +149,10 @@ class HttpClient(object):
 
     def close(self):
         self.session.close()
+
+    def cancel(self):
+        """Stop retrying: requests still in flight on other threads give up at their next attempt."""
+        self._cancelled.set()
 
     def send(self, method, base_url, path, query=None, headers=None, body=None, auth=None, action=None,
              is_iam=False, status_hints=None):
@@ -161,6 +171,8 @@ class HttpClient(object):
         renewed = False
         attempt = 0
         while True:
+            if self._cancelled.is_set():
+                raise ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
             request_headers = {"Content-Type": "application/json", "Host": host}
             request_headers.update(headers or {})
             auth_generation = None
@@ -211,7 +223,11 @@ class HttpClient(object):
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")
-        (self.sleep or time.sleep)(backoff_seconds(attempt, retry_after, self.jitter or random.random))
+        delay = backoff_seconds(attempt, retry_after, self.jitter or random.random)
+        if self.sleep is not None:
+            self.sleep(delay)
+        else:
+            sleep_unless_cancelled(self._cancelled, delay)
 
 
 def parse_json(response, action):

@@ -34,8 +34,10 @@ class Pager(object):
     the page size shrinks for the rest of the run; every 429 halves the concurrency.
     """
 
-    def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None):
+    def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None, on_abort=None):
         self.fetch_page = fetch_page
+        # Called when a page fails for good, so requests still in flight stop retrying.
+        self.on_abort = on_abort
         self.page_size = page_size
         self.concurrency = concurrency
         self.identity = identity
@@ -132,6 +134,8 @@ class Pager(object):
         finally:
             for future in in_flight:
                 future.cancel()
+            if in_flight and self.on_abort is not None:
+                self.on_abort()
             pool.shutdown(wait=False)
 
     def _merge(self, pages, limit):

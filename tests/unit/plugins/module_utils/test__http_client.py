@@ -191,3 +191,23 @@ def test_a_host_name_that_does_not_resolve_is_not_retried():
         _get(client)
     assert len(session.calls) == 1 and sleeps == []
     assert "Name or service not known" in caught.value.msg
+
+
+def test_cancel_stops_further_attempts():
+    client, session, sleeps = _client(make_response(503, {}), make_response(200, OK))
+    client.sleep = lambda seconds: client.cancel()
+    with pytest.raises(ModuleFailure, match="cancelled"):
+        _get(client)
+    assert len(session.calls) == 1
+
+
+def test_cancel_cuts_a_long_retry_after_short():
+    import threading
+    import time
+    client, session, sleeps = _client(make_response(429, {}, headers={"Retry-After": "50"}), make_response(200, OK))
+    client.sleep = None
+    threading.Timer(0.05, client.cancel).start()
+    started = time.monotonic()
+    with pytest.raises(ModuleFailure, match="cancelled"):
+        _get(client)
+    assert time.monotonic() - started < 5

@@ -211,3 +211,17 @@ def test_throttling_during_listing_lowers_the_parallelism():
 
 def test_smaller_page_goes_to_the_common_cap_then_halves():
     assert [smaller_page(size) for size in (5000, 1000, 3, 1)] == [1000, 500, 1, 1]
+
+
+def test_a_failing_page_aborts_the_pages_in_flight():
+    aborted = []
+
+    def fetch(offset, size):
+        if offset == 10:
+            raise ApiError(403, "DRS.M00102", "no")
+        time.sleep(0.05)
+        return 100, [{"id": index} for index in range(offset, offset + size)]
+
+    with pytest.raises(ApiError):
+        Pager(fetch, page_size=10, concurrency=4, on_abort=lambda: aborted.append(1)).list()
+    assert aborted == [1]

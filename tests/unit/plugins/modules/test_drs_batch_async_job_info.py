@@ -60,6 +60,7 @@ def run(clean_environment):
         monkeypatch.setattr(_http_client.requests, "Session", lambda: fake.session)
         monkeypatch.setattr(_waiting, "time", clock)
         monkeypatch.setattr(_http_client, "time", types.SimpleNamespace(sleep=clock.sleep, time=clock.time))
+        monkeypatch.setattr(_http_client, "sleep_unless_cancelled", lambda cancelled, seconds: clock.sleep(seconds))
         seen = {}
         original = drs_batch_async_job_info.query_batch_async_jobs
 
@@ -343,3 +344,26 @@ def test_large_results_holding_a_secret_are_still_scrubbed(run):
 ])
 def test_jobs_cannot_hold(jobs, secrets, expected):
     assert _drs_module.jobs_cannot_hold(jobs, secrets) is expected
+
+
+def test_expired_iam_token_is_renewed_once_within_a_run(run):
+    fake = FakeDrs(jobs=make_jobs(3))
+    fake.expire_next_drs_calls = 1
+    outcome = run(dict(PASSWORD), fake)
+    assert not outcome.result.get("failed") and len(outcome.result["jobs"]) == 3
+    assert outcome.result["request_stats"]["iam_calls"] == 2
+    assert {"iam-token-from-run-0001-1", "iam-token-from-run-0001-2"} <= outcome.module.no_log_values
+
+
+def test_validate_certs_false_warns_and_is_passed_to_requests(run):
+    fake = FakeDrs(jobs=make_jobs(1))
+    outcome = run(dict(AK_SK, project_id=PROJECT_ID, validate_certs=False), fake)
+    assert fake.calls[0].kwargs["verify"] is False
+    # ansible-core 2.19 returns each warning as a structured summary
+    assert "validate_certs is false" in json.dumps(outcome.result["warnings"])
+
+
+def test_ca_path_is_used_for_verification(run):
+    fake = FakeDrs(jobs=make_jobs(1))
+    run(dict(AK_SK, project_id=PROJECT_ID, ca_path="/etc/ssl/emulator-ca.pem", validate_certs=False), fake)
+    assert fake.calls[0].kwargs["verify"] == "/etc/ssl/emulator-ca.pem"
