@@ -58,13 +58,29 @@ def ansible(tmp_path, collections_path, inventory, callback_plugins):
     return Ansible(tmp_path, collections_path, inventory, callback_plugins)
 
 
-@pytest.fixture
-def start_emulator():
-    """``start_emulator(**options)`` starts a fresh emulator; every one is stopped when the test ends."""
+@pytest.fixture(scope="module")
+def module_ansible(tmp_path_factory, collections_path, inventory, callback_plugins):
+    """For module-scoped fixtures that run one playbook whose results several tests check."""
+    return Ansible(tmp_path_factory.mktemp("ansible"), collections_path, inventory, callback_plugins)
+
+
+def _emulator_starter():
     with ExitStack() as stack:
         def start(**options):
             return stack.enter_context(EmulatorProcess(**options))
         yield start
+
+
+@pytest.fixture
+def start_emulator():
+    """``start_emulator(**options)`` starts a fresh emulator; every one is stopped when the test ends."""
+    yield from _emulator_starter()
+
+
+@pytest.fixture(scope="module")
+def start_module_emulator():
+    """As start_emulator, stopped when the test module ends."""
+    yield from _emulator_starter()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ RESULTS_CALLBACK = '''
 from __future__ import annotations
 
 import json
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -52,6 +53,7 @@ class CallbackModule(CallbackBase):
         super().__init__(*args, **kwargs)
         self.plays = []
         self.current = None
+        self.started = {}
 
     def v2_playbook_on_play_start(self, play):
         self.plays.append({"play": {"name": play.get_name()}, "tasks": []})
@@ -69,11 +71,18 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_handler_task_start(self, task):
         self._start(task)
 
+    def v2_runner_on_start(self, host, task):
+        self.started[(host.get_name(), task._uuid)] = time.monotonic()
+
     def _record(self, result, **extra):
         if self.current is None or self.current["task"]["name"] != result.task.get_name():
             self._start(result.task)
         document = json.loads(self._dump_results(result.result, indent=None, keep_invocation=True))
         document.update(extra)
+        # Wall time of this host's run of the task, so tests can check pauses (Retry-After).
+        started = self.started.get((result.host.get_name(), result.task._uuid))
+        if started is not None:
+            document["_seconds"] = round(time.monotonic() - started, 3)
         self.current["hosts"][result.host.get_name()] = document
 
     def v2_runner_on_ok(self, result):
@@ -317,3 +326,53 @@ def count_statuses(jobs):
     for job in jobs:
         counts[job["status"]] = counts.get(job["status"], 0) + 1
     return counts
+
+
+class Scenarios:
+    """Many independent cases in one ansible-playbook run, each module task against its own emulator.
+
+    ansible's start-up dominates a short case, and most fault cases spend their time in backoff pauses:
+    so each case gets its own inventory host (all local), and the ``free`` strategy runs the hosts in
+    parallel forks, each host running only its own case. A test per case still reports each behaviour
+    on its own. ``add()`` every case, ``run()`` once, then ``result(name)`` and ``stats(name)`` (the
+    case's emulator statistics right after the run; cases sharing an emulator share its statistics).
+    """
+
+    def __init__(self, ansible, start_emulator, forks=8):
+        self.ansible = ansible
+        self.start_emulator = start_emulator
+        self.forks = forks
+        self.cases = {}
+        self.run_result = None
+        self.statistics = {}
+
+    def add(self, name, emulator_options=None, style="aksk", emulator=None, task=None, **options):
+        emulator = emulator or self.start_emulator(**(emulator_options or {}))
+        body = dict(connection(emulator, style), **options)
+        host = "case%03d" % len(self.cases)
+        entry = {"name": name, MODULE: body, "register": "result", "ignore_errors": True,
+                 "when": "inventory_hostname == %r" % host}
+        entry.update(task or {})
+        self.cases[name] = (emulator, entry, host)
+        return emulator
+
+    def run(self, extra=(), env=None, **kwargs):
+        inventory = self.ansible.workdir / ("scenarios_%d.ini" % time.monotonic_ns())
+        inventory.write_text("".join(
+            "%s ansible_connection=local ansible_python_interpreter=%s\n" % (host, sys.executable)
+            for _emulator, _entry, host in self.cases.values()))
+        play = {"name": "scenarios", "hosts": "all", "gather_facts": False, "strategy": "free",
+                "tasks": [entry for _emulator, entry, _host in self.cases.values()]}
+        environment = {"ANSIBLE_FORKS": str(self.forks)}
+        environment.update(env or {})
+        self.run_result = self.ansible.playbook([play], extra=["-i", str(inventory)] + list(extra),
+                                                env=environment, **kwargs)
+        for name, (emulator, _entry, _host) in self.cases.items():
+            self.statistics[name] = emulator.stats()
+        return self.run_result
+
+    def result(self, name):
+        return self.run_result.task(name, host=self.cases[name][2])
+
+    def stats(self, name):
+        return self.statistics[name]
