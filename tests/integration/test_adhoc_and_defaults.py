@@ -1,0 +1,98 @@
+"""The ways a user calls the module: ad hoc (key=value and JSON), check mode, module_defaults groups."""
+
+import json
+
+from harness import GROUP, MODULE, connection, count_statuses, make_jobs, newest_first
+
+JOBS = make_jobs(40)
+
+
+def key_value(options):
+    return " ".join("%s=%s" % (key, value) for key, value in options.items())
+
+
+def test_adhoc_key_value(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=JOBS)
+    options = dict(connection(emulator), status="COMMIT_SUCCESS", sort_dir="asc", limit=3)
+    run = ansible.adhoc(key_value(options)).assert_ok()
+    result = run.module_result()
+    assert result["changed"] is False
+    assert result["jobs"] == [job for job in JOBS if job["status"] == "COMMIT_SUCCESS"][:3]
+    assert result["total_count"] == 10
+
+
+def test_adhoc_json(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=JOBS)
+    options = dict(connection(emulator, "password"), status="ASYNC_JOB_VALIDATING", sort_dir="asc", limit=20,
+                   offset=2, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=0, return_jobs="none")
+    run = ansible.adhoc(json.dumps(options))
+    result = run.module_result()
+    # The validating jobs stay so: wait_timeout 0 gives one poll, then the timeout report.
+    assert run.returncode != 0 and result["failed"]
+    assert "Timed out" in result["msg"] and "job-008 (ASYNC_JOB_VALIDATING)" in result["msg"], result["msg"]
+    assert result["total_count"] == 10 and result["jobs"] == []
+
+    del options["wait_for_status"], options["wait_timeout"], options["status"]
+    result = ansible.adhoc(json.dumps(options)).assert_ok().module_result()
+    assert result["jobs"] == [] and result["total_count"] == 40
+    assert result["status_counts"] == count_statuses(JOBS[2:22])
+
+
+def test_check_mode_lists_the_same(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=JOBS)
+    normal = ansible.adhoc(connection(emulator)).assert_ok().module_result()
+    checked = ansible.adhoc(connection(emulator), extra=["--check"]).assert_ok().module_result()
+    assert checked["jobs"] == normal["jobs"] == newest_first(JOBS)
+    assert checked["changed"] is False and checked.get("skipped") is not True
+
+    run = ansible.play([{"name": "checked", MODULE: {"wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS",
+                                                       "status": "COMMIT_SUCCESS", "wait_timeout": 5},
+                         "register": "r", "check_mode": True}], defaults=connection(emulator)).assert_ok()
+    assert len(run.task("checked")["jobs"]) == 10
+
+
+def test_module_defaults_group(ansible, start_emulator):
+    """One module_defaults entry for the group holds connection and credentials for every task."""
+    emulator = start_emulator(seed_jobs=JOBS)
+    run = ansible.playbook([{
+        "name": "group defaults",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {GROUP: connection(emulator, "temporary")},
+        "tasks": [
+            {"name": "short name", "drs_batch_async_job_info": {"limit": 5}, "register": "r",
+             "collections": ["hwcloud.drs"]},
+            {"name": "fqcn", MODULE: {"user_name": "dba-li"}, "register": "r"},
+            {"name": "task options beat defaults", MODULE: {"sort_dir": "asc", "limit": 1}, "register": "r"},
+            {"name": "in a block", "block": [{"name": "inner", MODULE: {"async_job_id": "job-003"}, "register": "r"}]},
+        ],
+    }]).assert_ok()
+    assert len(run.task("short name")["jobs"]) == 5
+    assert {job["user_name"] for job in run.task("fqcn")["jobs"]} == {"dba-li"}
+    assert run.task("task options beat defaults")["jobs"] == [JOBS[0]]
+    assert run.task("inner")["jobs"] == [JOBS[3]]
+
+
+def test_module_defaults_group_in_a_role_and_play_vars(ansible, start_emulator, tmp_path):
+    """Defaults templated from vars (vault-style), applied inside an included role too."""
+    emulator = start_emulator(seed_jobs=JOBS)
+    state = emulator.state
+    role = tmp_path / "roles" / "lister" / "tasks"
+    role.mkdir(parents=True)
+    (role / "main.yml").write_text(json.dumps([{"name": "from a role", MODULE: {"limit": 2}, "register": "r"}]))
+    playbook = tmp_path / "defaults.yml"
+    playbook.write_text(json.dumps([{
+        "name": "templated defaults",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "vars": {"vault_drs_ak": state["access_key"], "vault_drs_sk": state["secret_key"]},
+        "module_defaults": {GROUP: {
+            "region": state["region"], "endpoint": state["url"], "iam_endpoint": state["url"],
+            "ca_path": state["ca_path"], "access_key": "{{ vault_drs_ak }}", "secret_key": "{{ vault_drs_sk }}"}},
+        "roles": ["lister"],
+    }]))
+    run = ansible.playbook(playbook).assert_ok()
+    result = run.task("lister : from a role")
+    assert len(result["jobs"]) == 2 and result["total_count"] == 40
+    # The project was looked up by region name at IAM.
+    assert result["request_stats"]["iam_calls"] == 1
