@@ -7,6 +7,7 @@ Private to this collection: the interface may change without notice.
 """
 
 import collections
+import copy
 import json
 import os
 
@@ -100,14 +101,17 @@ class DrsModule(AnsibleModule):
     # A class attribute: AnsibleModule.__init__ may already fail (bad arguments) before ours runs.
     _jobs_set_aside = None
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, failure_result=None, **kwargs):
+        # Result keys every failure carries (also argument errors raised inside AnsibleModule.__init__),
+        # so that an until expression reading them never meets an undefined key.
+        self._failure_result = failure_result or {}
+        self.stats = RequestStats()
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
         super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR is not None:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self.stats = RequestStats()
         self.client = None
         self.auth = None
         self.connection = None
@@ -171,9 +175,14 @@ class DrsModule(AnsibleModule):
                                     auth=self.auth, action=action)
         return parse_json(response, action)
 
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        for key, value in self._failure_result.items():
+            kwargs.setdefault(key, copy.deepcopy(value))
+        kwargs.setdefault("request_stats", self.stats.as_dict())
+        super(DrsModule, self).fail_json(msg, **kwargs)
+
     def fail_with(self, failure, **result):
         result.update(failure.result)
-        result["request_stats"] = self.stats.as_dict()
         self.fail_json(msg=failure.msg, **result)
 
     # AnsibleModule runs remove_values() over the whole result, which costs seconds for 100,000 jobs.
@@ -210,7 +219,9 @@ def shape_result(jobs, total_count, return_jobs, wanted_status):
         shown = [job for job in jobs if not is_finished(job, wanted_status or COMMITTED)]
     else:
         shown = jobs
-    return dict(changed=False, jobs=shown, total_count=total_count, status_counts=count_statuses(jobs))
+    # Before the first page is read the count is unknown; 0 (not null) keeps "total_count > 0" in an
+    # until expression from raising on a failed attempt.
+    return dict(changed=False, jobs=shown, total_count=total_count or 0, status_counts=count_statuses(jobs))
 
 
 def _list_page_fetcher(module, query, language):

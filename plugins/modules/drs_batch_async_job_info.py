@@ -122,10 +122,6 @@ attributes:
     support: full
     membership:
       - hwcloud.drs.drs
-seealso:
-  - name: DRS API reference, querying the list of tasks created asynchronously in batches
-    description: The service call this module wraps.
-    link: https://support.huaweicloud.com/intl/en-us/api-drs/drs_api_0203.html
 """
 
 EXAMPLES = r"""
@@ -179,9 +175,7 @@ EXAMPLES = r"""
     async_job_id: "{{ drs_batch_id | default(omit) }}"
     return_jobs: none
   register: drs_gate
-  until: >-
-    drs_gate.total_count is not none and drs_gate.total_count > 0 and
-    drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
+  until: drs_gate.total_count > 0 and drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
   retries: 60
   delay: 10
 """
@@ -234,7 +228,8 @@ total_count:
   description:
     - The number of jobs matching the filters, as the service counts them, independent of paging,
       O(offset), O(limit) and O(return_jobs).
-    - V(null) only when the run failed before the first page was read.
+    - V(0) when the run failed before the first page was read, so that an C(until) expression such as
+      C(result.total_count > 0) never raises.
   returned: always
   type: int
   sample: 240
@@ -301,7 +296,11 @@ request_id:
   sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, query_batch_async_jobs
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    DrsModule,
+    query_batch_async_jobs,
+    shape_result,
+)
 
 STATUSES = ["ASYNC_JOB_VALIDATING", "ASYNC_JOB_VALIDATE_FAILED", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"]
 
@@ -326,6 +325,7 @@ def main():
             return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
         ),
         supports_check_mode=True,
+        failure_result=shape_result([], None, "none", None),
     )
     query_batch_async_jobs(module)
 

@@ -101,6 +101,10 @@ def test_bad_input_fails_naming_the_option_before_any_request(run, args, words):
     for word in words:
         assert word in outcome.result["msg"]
     assert outcome.fake.calls == []
+    # an until expression reading these keys must not raise, whatever failed
+    assert outcome.result["jobs"] == [] and outcome.result["total_count"] == 0
+    assert outcome.result["status_counts"] == ZERO_COUNTS
+    assert outcome.result["request_stats"]["requests"] == 0
 
 
 def test_lists_every_page_with_signed_requests_and_looks_up_the_project(run):
@@ -207,7 +211,7 @@ def test_api_error_is_one_line_with_result_keys_and_the_keys_an_until_loop_reads
         assert part in result["msg"]
     assert (result["status_code"], result["error_code"], result["error_msg"], result["request_id"]) == (
         403, "DRS.M00102", "Insufficient permissions.", "rid-9")
-    assert result["jobs"] == [] and result["total_count"] is None and result["status_counts"] == ZERO_COUNTS
+    assert result["jobs"] == [] and result["total_count"] == 0 and result["status_counts"] == ZERO_COUNTS
     assert result["request_stats"]["requests"] == 1
     assert "Traceback" not in result["msg"]
 
