@@ -204,6 +204,15 @@ def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False, pro
     return path, log
 
 
+def listing_breakdown(record, path_part="/batch-async-jobs"):
+    """(first request's seconds, seconds from its end to the last page's end, requests) from a traced record."""
+    calls = sorted((call for call in record.get("http", []) if path_part in call[3]), key=lambda call: call[0])
+    if not calls:
+        return None
+    first = calls[0]
+    return first[1] - first[0], max(call[1] for call in calls) - first[1], len(calls)
+
+
 def listing_window(record, path_part="/batch-async-jobs"):
     """Seconds from the first DRS list request's start to the last one's end, from a traced record."""
     calls = [call for call in record.get("http", []) if path_part in call[3]]

@@ -101,3 +101,17 @@ def render_rst(rows):
         )
         out.append("   * - " + "\n     - ".join(cell if cell else "\\-" for cell in cells))
     return "\n".join(out)
+
+
+def render_chart(bars, unit="s", width=48):
+    """A text bar chart: bars is [(label, value)]; for an RST literal block or a terminal."""
+    bars = [(label, value) for label, value in bars if value is not None]
+    if not bars:
+        return ""
+    longest = max(value for _label, value in bars) or 1
+    label_width = max(len(label) for label, _value in bars)
+    lines = []
+    for label, value in bars:
+        filled = max(1, int(round(width * value / longest)))
+        lines.append("%s  %s %.2f %s" % (label.ljust(label_width), "#" * filled, value, unit))
+    return "\n".join(lines)

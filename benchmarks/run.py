@@ -22,7 +22,7 @@ sys.path.insert(0, HERE)
 
 from emulator import BenchEmulator  # noqa: E402
 from measure import REPO_ROOT, ansible_env, collections_path  # noqa: E402
-from report import render, render_rst  # noqa: E402
+from report import render, render_chart, render_rst  # noqa: E402
 import scenarios  # noqa: E402
 
 SCENARIOS = ("overhead", "listing", "waiting", "scale")
@@ -38,15 +38,17 @@ def parse_args(argv):
                         help="smoke check: 1 run each, 2,000 jobs for listing, 10,000 for scale, 5 polls")
     parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios")
     parser.add_argument("--poll-seconds", type=float, default=0.5, help="poll interval of the waiting scenario")
-    parser.add_argument("--json", metavar="FILE", help="also write the rows and machine facts as JSON")
-    parser.add_argument("--rst", metavar="FILE", help="also write the table as an RST list-table")
+    parser.add_argument("--out-dir", default=os.path.join(REPO_ROOT, ".venv", "bench"),
+                        help="where results.json, table.rst and chart.txt of this run go (default .venv/bench)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser.parse_args(argv)
 
 
 def machine_facts():
     facts = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "nproc": os.cpu_count(),
+        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
@@ -120,14 +122,41 @@ def main(argv=None):
     elapsed = time.monotonic() - started
     print()
     print(render(rows, title="medians (each figure beside its baseline from the same run); total %.0f s" % elapsed))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump({"machine": facts, "latency_ms": args.latency_ms, "runs": runs, "slow_runs": slow_runs,
-                       "elapsed_seconds": elapsed, "rows": [row.__dict__ for row in rows]}, handle, indent=1)
-    if args.rst:
-        with open(args.rst, "w", encoding="utf-8") as handle:
-            handle.write(render_rst(rows) + "\n")
+    facts["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
+    print("load average at start %s, at end %s (other work on the machine makes the figures noisier)"
+          % (facts["load_average_at_start"], facts["load_average_at_end"]))
+    chart = render_chart(chart_bars(rows))
+    if chart:
+        print()
+        print(chart)
+    os.makedirs(args.out_dir, exist_ok=True)
+    with open(os.path.join(args.out_dir, "results.json"), "w", encoding="utf-8") as handle:
+        json.dump({"machine": facts, "latency_ms": args.latency_ms, "runs": runs, "slow_runs": slow_runs,
+                   "quick": args.quick, "elapsed_seconds": elapsed, "rows": [row.__dict__ for row in rows]},
+                  handle, indent=1)
+    with open(os.path.join(args.out_dir, "table.rst"), "w", encoding="utf-8") as handle:
+        handle.write(render_rst(rows) + "\n")
+    with open(os.path.join(args.out_dir, "chart.txt"), "w", encoding="utf-8") as handle:
+        handle.write(chart + "\n")
+    print("results written to %s" % args.out_dir)
     return 0
+
+
+def chart_bars(rows):
+    """Whole-run wall times of the listing scenario and the scale scenario's playbooks."""
+    bars = []
+    for row in rows:
+        size = row.scenario.split()[-1]
+        if row.scenario.startswith("2 listing") and row.measure == "module playbook (register + assert)":
+            bars.append((size + ": module playbook", row.value))
+            bars.append((size + ": uri loop playbook", row.baseline_value))
+        if row.scenario.startswith("2 listing") and row.measure.endswith("script, whole run"):
+            bars.append((size + ": " + row.measure.replace(", whole run", ""), row.value))
+        if row.scenario.startswith("4 scale") and row.measure.endswith("playbook wall"):
+            bars.append((size + ": " + row.measure.replace(": playbook wall", ""), row.value))
+            if row.baseline.startswith("ping playbook ("):
+                bars.append(("ping playbook (floor)", row.baseline_value))
+    return bars
 
 
 if __name__ == "__main__":
