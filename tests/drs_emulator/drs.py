@@ -16,6 +16,10 @@ def _check_call(emulator, request, project_id):
     authenticate(emulator, request, project_id)
     if project_id != emulator.project_id:
         raise ApiError(403, "DRS.M00261", "Invalid project ID %s." % project_id)
+    # The SDK sends X-Project-Id with AK/SK; one that disagrees with the path is another project.
+    header_project_id = request.header("x-project-id")
+    if header_project_id is not None and header_project_id.strip() != project_id:
+        raise ApiError(403, "DRS.M00261", "Invalid project ID: X-Project-Id does not match the project in the path.")
     content_type = request.header("content-type") or ""
     if not content_type.lower().startswith("application/json"):
         raise ApiError(415, "DRS.M00007", "Unsupported media type: Content-Type must be application/json.")

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import Client, assert_error
+from emulator_client import Client, assert_error
 from drs_emulator.testing import EmulatorError, EmulatorProcess
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import assert_error
+from emulator_client import assert_error
 
 
 def _expires_in(body):

@@ -1,6 +1,6 @@
 """Job lifecycle: validation and commit on a schedule of list calls or seconds, by hand, or by the API."""
 
-from conftest import Client, assert_error
+from emulator_client import Client, assert_error
 from drs_emulator.testing import EmulatorProcess
 
 

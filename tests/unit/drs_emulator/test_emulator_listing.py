@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import Client, assert_error
+from emulator_client import Client, assert_error
 from drs_emulator.testing import EmulatorProcess
 
 JOBS = [
@@ -109,6 +109,11 @@ def test_invalid_parameters(client, params, code, name):
 def test_wrong_project(client):
     assert_error(client.signed("GET", client.list_path("0" * 32)), 403, "DRS.M00261")
     assert_error(client.with_token("GET", client.list_path("0" * 32)), 403, "DRS.M00261")
+
+
+def test_project_id_header_must_match(client):
+    assert client.signed("GET", client.list_path(), headers={"X-Project-Id": client.state["project_id"]}).status_code == 200
+    assert_error(client.signed("GET", client.list_path(), headers={"X-Project-Id": "1" * 32}), 403, "DRS.M00261")
 
 
 def test_content_type_is_required(client):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import TESTS_DIRECTORY, Client
+from emulator_client import TESTS_DIRECTORY, Client
 from drs_emulator.testing import EmulatorError, EmulatorProcess
 
 STATE_KEYS = {"url", "ca_path", "control_url", "pid", "region", "project_id", "access_key", "secret_key",

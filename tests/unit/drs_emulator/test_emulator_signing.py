@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from conftest import assert_error, sign_headers
+from emulator_client import assert_error, sign_headers
 from drs_emulator import signing
 
 VECTOR_URL = "https://drs.cn-north-4.myhuaweicloud.com/v5/PROJ/batch-async-jobs"
