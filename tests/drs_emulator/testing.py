@@ -75,6 +75,9 @@ class EmulatorProcess:
                 json.dump({"jobs": self.seed_jobs}, handle)
             options["seed_file"] = seed_file
         options.setdefault("state_file", os.path.join(self._directory, "state.json"))
+        if not options.get("http"):
+            # In our directory, so nothing is left behind even if the emulator is killed hard.
+            options.setdefault("cert_dir", os.path.join(self._directory, "certs"))
         options["parent_pid"] = os.getpid()
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [TESTS_DIRECTORY, environment.get("PYTHONPATH")]))
