@@ -131,7 +131,6 @@ class JobStore:
     def __init__(self, clock=time.monotonic):
         self._lock = threading.RLock()
         self._clock = clock
-        self._rng = random.Random(0)
         self.list_calls = 0
         self._clear()
 
@@ -151,26 +150,30 @@ class JobStore:
         schedule = dict(schedule or {})
         rng = random.Random(random_seed)
         with self._lock:
-            if replace:
-                self._clear()
             cohort = Cohort(schedule, self._clock(), self.list_calls)
-            self.cohorts.append(cohort)
+            existing = {} if replace else self.by_id
             fail_ids = set(fail_ids or ())
             positions = list(range(len(jobs)))
             failing = set(rng.sample(positions, min(fail_count or 0, len(jobs))))
             unknown = set(rng.sample(positions, min(unknown_status_count or 0, len(jobs))))
-            new_jobs = []
+            new_jobs = {}
             for position, spec in enumerate(jobs):
+                if not isinstance(spec, dict):
+                    raise ValueError("a job must be a JSON object, not %r" % (spec,))
                 job_id = spec.get("async_job_id") or random_uuid(rng)
-                if job_id in self.by_id:
+                if job_id in existing or job_id in new_jobs:
                     raise ValueError("duplicate async_job_id %s" % job_id)
                 status = UNKNOWN_STATUS if position in unknown else spec.get("status", VALIDATING)
-                job = Job(job_id, spec.get("domain_name", "demo-domain"), spec.get("user_name", "demo-user"),
-                          spec.get("create_time") or time.strftime(TIME_FORMAT, time.gmtime()), status,
-                          bool(spec.get("fail")) or job_id in fail_ids or position in failing, cohort)
-                self.by_id[job_id] = job
-                new_jobs.append(job)
-            self.jobs_sorted.extend(new_jobs)
+                new_jobs[job_id] = Job(
+                    job_id, spec.get("domain_name", "demo-domain"), spec.get("user_name", "demo-user"),
+                    spec.get("create_time") or time.strftime(TIME_FORMAT, time.gmtime()), status,
+                    bool(spec.get("fail")) or job_id in fail_ids or position in failing, cohort)
+            # Checked everything first: a refused seed leaves the jobs as they were.
+            if replace:
+                self._clear()
+            self.cohorts.append(cohort)
+            self.by_id.update(new_jobs)
+            self.jobs_sorted.extend(new_jobs.values())
             self.jobs_sorted.sort(key=lambda job: (job.create_time, job.async_job_id))
             self._rebuild_indexes()
             return len(new_jobs)

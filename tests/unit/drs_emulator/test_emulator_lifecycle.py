@@ -1,7 +1,7 @@
 """Job lifecycle: validation and commit on a schedule of list calls or seconds, by hand, or by the API."""
 
 from emulator_client import Client, assert_error
-from drs_emulator.testing import EmulatorProcess
+from drs_emulator.testing import EmulatorError, EmulatorProcess
 
 
 def _statuses(client, **params):
@@ -103,3 +103,14 @@ def test_seed_file_and_flags():
         assert _statuses(client) == {"COMMIT_SUCCESS": 6, "ASYNC_JOB_VALIDATE_FAILED": 2}
         full = emulator.jobs(full=True)
         assert full["total"] == 8 and len(full["jobs"]) == 8
+
+
+def test_refused_seed_changes_nothing(fresh):
+    for jobs in ([{"async_job_id": "x"}, {"async_job_id": "x"}], ["not-a-job"]):
+        try:
+            fresh.seed(jobs=jobs)
+        except EmulatorError as error:
+            assert "400" in str(error)
+        else:
+            raise AssertionError("seed accepted %r" % (jobs,))
+    assert fresh.jobs()["total"] == 200
