@@ -112,30 +112,57 @@ def _parent_alive(pid):
     return True
 
 
+class RunningServer:
+    """A started emulator serving in a background thread: .state, .emulator, .stop()."""
+
+    def __init__(self, arguments):
+        self.emulator = Emulator(options_from_arguments(arguments))
+        self.created_cert_dir = None
+        try:
+            self._start(arguments)
+        except Exception:
+            if self.created_cert_dir:
+                shutil.rmtree(self.created_cert_dir, ignore_errors=True)
+            raise
+
+    def _start(self, arguments):
+        context = None
+        ca_path = None
+        if not arguments.http:
+            cert_dir = arguments.cert_dir
+            if not cert_dir:
+                cert_dir = self.created_cert_dir = tempfile.mkdtemp(prefix="drs-emulator-")
+            else:
+                os.makedirs(cert_dir, exist_ok=True)
+            ca_path, certificate_path, key_path = generate_certificates(cert_dir)
+            context = tls_context(certificate_path, key_path)
+        self.server = EmulatorServer(self.emulator, arguments.port, context, arguments.verbose)
+        url = "%s://127.0.0.1:%d" % ("http" if arguments.http else "https", self.server.server_address[1])
+        self.state = self.emulator.state(url, ca_path, os.getpid())
+        self.server.state = self.state
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        if self.created_cert_dir:
+            shutil.rmtree(self.created_cert_dir, ignore_errors=True)
+            self.created_cert_dir = None
+
+
+def start_in_thread(argv):
+    """Start the emulator inside this process (argv: the command line flags); returns a RunningServer."""
+    return RunningServer(build_parser().parse_args(argv))
+
+
 def main(argv=None):
     arguments = build_parser().parse_args(argv)
     try:
-        emulator = Emulator(options_from_arguments(arguments))
+        running = RunningServer(arguments)
     except (OSError, ValueError) as error:
         sys.stderr.write("drs_emulator: %s\n" % error)
         return 2
-
-    created_cert_dir = None
-    context = None
-    ca_path = None
-    if not arguments.http:
-        cert_dir = arguments.cert_dir
-        if not cert_dir:
-            cert_dir = created_cert_dir = tempfile.mkdtemp(prefix="drs-emulator-")
-        else:
-            os.makedirs(cert_dir, exist_ok=True)
-        ca_path, certificate_path, key_path = generate_certificates(cert_dir)
-        context = tls_context(certificate_path, key_path)
-
-    server = EmulatorServer(emulator, arguments.port, context, arguments.verbose)
-    url = "%s://127.0.0.1:%d" % ("http" if arguments.http else "https", server.server_address[1])
-    state = emulator.state(url, ca_path, os.getpid())
-    server.state = state
 
     stop = threading.Event()
 
@@ -147,26 +174,21 @@ def main(argv=None):
     written = []
     try:
         if arguments.state_file:
-            _write_file(arguments.state_file, json.dumps(state) + "\n")
+            _write_file(arguments.state_file, json.dumps(running.state) + "\n")
             written.append(arguments.state_file)
         if arguments.pid_file:
             _write_file(arguments.pid_file, "%d\n" % os.getpid())
             written.append(arguments.pid_file)
-        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        serving.start()
-        sys.stdout.write(json.dumps(state) + "\n")
+        sys.stdout.write(json.dumps(running.state) + "\n")
         sys.stdout.flush()
         while not stop.wait(1.0):
             if arguments.parent_pid and not _parent_alive(arguments.parent_pid):
                 break
-        server.shutdown()
     finally:
-        server.server_close()
+        running.stop()
         for path in written:
             try:
                 os.unlink(path)
             except OSError:
                 pass
-        if created_cert_dir:
-            shutil.rmtree(created_cert_dir, ignore_errors=True)
     return 0

@@ -9,6 +9,10 @@ Keyword options are the command line flags without the dashes (``page_cap=500`` 
 ``True`` for switches such as ``http``; a list repeats the flag, dicts are sent as JSON, so
 ``fault=[{"status": 503, "count": 1}]`` works). ``seed_jobs=[...]`` writes a seed file for you.
 The process gets ``--parent-pid`` so it exits even if the test process is killed.
+
+``EmulatorProcess(in_process=True, ...)`` serves from a thread of this process instead (same options,
+same helpers, plus ``.emulator``, the live state object); handy for debugging, not for benchmarks,
+since it shares the GIL with the client.
 """
 
 import json
@@ -47,8 +51,11 @@ def _arguments(options):
 
 
 class EmulatorProcess:
-    def __init__(self, seed_jobs=None, startup_timeout=30.0, env=None, **options):
+    def __init__(self, seed_jobs=None, startup_timeout=30.0, env=None, in_process=False, **options):
         self.options = options
+        self.in_process = in_process
+        self.emulator = None
+        self._running = None
         self.seed_jobs = seed_jobs
         self.startup_timeout = startup_timeout
         self.extra_env = env or {}
@@ -74,10 +81,12 @@ class EmulatorProcess:
             with open(seed_file, "w", encoding="utf-8") as handle:
                 json.dump({"jobs": self.seed_jobs}, handle)
             options["seed_file"] = seed_file
-        options.setdefault("state_file", os.path.join(self._directory, "state.json"))
         if not options.get("http"):
             # In our directory, so nothing is left behind even if the emulator is killed hard.
             options.setdefault("cert_dir", os.path.join(self._directory, "certs"))
+        if self.in_process:
+            return self._start_in_process(options)
+        options.setdefault("state_file", os.path.join(self._directory, "state.json"))
         options["parent_pid"] = os.getpid()
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [TESTS_DIRECTORY, environment.get("PYTHONPATH")]))
@@ -95,6 +104,19 @@ class EmulatorProcess:
         self._opener = self._build_opener()
         return self
 
+    def _start_in_process(self, options):
+        from drs_emulator.cli import start_in_thread  # pylint: disable=import-outside-toplevel
+
+        try:
+            self._running = start_in_thread(_arguments(options))
+        except BaseException:
+            self.stop()
+            raise
+        self.emulator = self._running.emulator
+        self.state = self._running.state
+        self._opener = self._build_opener()
+        return self
+
     def _read_state_line(self):
         result = []
         reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()), daemon=True)
@@ -105,6 +127,9 @@ class EmulatorProcess:
         return result[0].decode("utf-8").strip() or None
 
     def stop(self):
+        running, self._running = self._running, None
+        if running is not None:
+            running.stop()
         process, self.process = self.process, None
         if process is not None:
             if process.poll() is None:

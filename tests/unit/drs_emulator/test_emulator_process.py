@@ -104,3 +104,16 @@ def test_control_refuses_bad_requests(emulator):
         emulator.control("GET", "nothing-here")
     with pytest.raises(EmulatorError):
         emulator.settings(no_such_setting=1)
+
+
+def test_in_process():
+    with EmulatorProcess(in_process=True, seed=7, validate_after_calls=0) as emulator:
+        assert emulator.process is None and emulator.state["pid"] == os.getpid()
+        client = Client(emulator.state)
+        assert client.list_jobs(status="AUTO_PARAM_VALIDATE_SUCCESS").json()["total_count"] == 7
+        assert emulator.emulator.store.list_calls == 1
+        assert emulator.stats()["list_calls"] == 1
+        cert_dir = os.path.dirname(emulator.ca_path)
+    assert not os.path.exists(cert_dir)
+    with pytest.raises(ConnectionError):
+        socket.create_connection(("127.0.0.1", int(emulator.url.rsplit(":", 1)[1])), timeout=2).close()
