@@ -49,7 +49,7 @@ def inventory(tmp_path_factory):
 @pytest.fixture(scope="session")
 def callback_plugins(tmp_path_factory):
     path = tmp_path_factory.mktemp("callback_plugins")
-    (path / "results_json.py").write_text(RESULTS_CALLBACK)
+    (path / "results_file.py").write_text(RESULTS_CALLBACK)
     return path
 
 

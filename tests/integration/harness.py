@@ -26,28 +26,31 @@ CREDENTIAL_ENVIRONMENT = (
 PROXY_ENVIRONMENT = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 
 
-# A stdout callback that prints one JSON document: ansible-core 2.19 no longer ships `json`
-# (it moved to ansible.posix, which a test run must not need).
+# A callback that writes every result as one JSON document to $RESULTS_JSON_FILE, beside whatever the
+# stdout callback shows: ansible-core 2.19 no longer ships `json` (it moved to ansible.posix, which a test
+# run must not need), and the secret scans read the default callback's -vvv output.
 RESULTS_CALLBACK = '''
 from __future__ import annotations
 
 import json
+import os
 import time
 
 from ansible.plugins.callback import CallbackBase
 
 DOCUMENTATION = """
-    name: results_json
-    type: stdout
+    name: results_file
+    type: notification
     short_description: every task result as one JSON document (integration tests)
-    description: Prints every play, task and host result as one JSON document at the end of the run.
+    description: Writes every play, task and host result as one JSON document to E(RESULTS_JSON_FILE).
 """
 
 
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = "stdout"
-    CALLBACK_NAME = "results_json"
+    CALLBACK_TYPE = "notification"
+    CALLBACK_NAME = "results_file"
+    CALLBACK_NEEDS_ENABLED = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +107,8 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats):
         hosts = sorted(stats.processed.keys())
         summary = {host: stats.summarize(host) for host in hosts}
-        self._display.display(json.dumps({"plays": self.plays, "stats": summary}, indent=1, sort_keys=True))
+        with open(os.environ["RESULTS_JSON_FILE"], "w") as handle:
+            json.dump({"plays": self.plays, "stats": summary}, handle, indent=1, sort_keys=True)
 '''
 
 
@@ -114,7 +118,8 @@ class CallbackModule(CallbackBase):
 class AnsibleRun:
     """One finished ``ansible`` or ``ansible-playbook`` process."""
 
-    def __init__(self, command, returncode, stdout, stderr, duration):
+    def __init__(self, command, returncode, stdout, stderr, duration, results_path=None):
+        self.results_path = results_path
         self.command = command
         self.returncode = returncode
         self.stdout = stdout
@@ -130,11 +135,12 @@ class AnsibleRun:
             self.returncode, self.duration, " ".join(self.command[1:3]), self.stdout[-6000:], self.stderr[-3000:])
 
     def json(self):
-        """The document the ``results_json`` stdout callback printed."""
+        """The document the ``results_file`` callback wrote."""
         try:
-            return json.loads(self.stdout)
-        except ValueError:
-            raise AssertionError("stdout is not the results_json callback's document: %r" % self)
+            with open(self.results_path) as handle:
+                return json.load(handle)
+        except (OSError, ValueError) as error:
+            raise AssertionError("no results document (%s): %r" % (error, self))
 
     def task_results(self, host="localhost"):
         """``[(task name, result)]`` for one host in play order (a looped task's items are in ``results``)."""
@@ -196,7 +202,8 @@ class Ansible:
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_FORCE_COLOR": "0",
             "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
-            "ANSIBLE_STDOUT_CALLBACK": "results_json",
+            "ANSIBLE_STDOUT_CALLBACK": "default",
+            "ANSIBLE_CALLBACKS_ENABLED": "results_file",
             "ANSIBLE_CALLBACK_PLUGINS": str(callback_plugins),
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
             "ANSIBLE_PIPELINING": "1",
@@ -213,14 +220,16 @@ class Ansible:
             "PYTHONDONTWRITEBYTECODE": "1",
         })
 
-    def _run(self, command, env=None, callback="results_json", timeout=240):
+    def _run(self, command, env=None, timeout=240):
         environment = dict(self.base_env)
-        environment["ANSIBLE_STDOUT_CALLBACK"] = callback
+        results_path = self.workdir / ("results_%d.json" % time.monotonic_ns())
+        environment["RESULTS_JSON_FILE"] = str(results_path)
         environment.update(env or {})
         started = time.monotonic()
         process = subprocess.run(
             command, cwd=str(self.workdir), env=environment, capture_output=True, text=True, timeout=timeout)
-        return AnsibleRun(command, process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+        return AnsibleRun(command, process.returncode, process.stdout, process.stderr, time.monotonic() - started,
+                          results_path)
 
     def adhoc(self, args, module=MODULE, extra=(), **kwargs):
         """``ansible localhost -m MODULE -a ARGS``; ``args`` is a ``key=value`` string, a JSON string or a dict."""
@@ -329,16 +338,16 @@ def count_statuses(jobs):
 
 
 class Scenarios:
-    """Many independent cases in one ansible-playbook run, each module task against its own emulator.
+    """Many independent cases in one ansible-playbook run, each module run against its own emulator.
 
     ansible's start-up dominates a short case, and most fault cases spend their time in backoff pauses:
-    so each case gets its own inventory host (all local), and the ``free`` strategy runs the hosts in
-    parallel forks, each host running only its own case. A test per case still reports each behaviour
+    so each case is an inventory host (all local) whose ``case_args`` are the module's options, and one
+    task runs the module on every host, in parallel forks. A test per case still reports each behaviour
     on its own. ``add()`` every case, ``run()`` once, then ``result(name)`` and ``stats(name)`` (the
     case's emulator statistics right after the run; cases sharing an emulator share its statistics).
     """
 
-    def __init__(self, ansible, start_emulator, forks=8):
+    def __init__(self, ansible, start_emulator, forks=10):
         self.ansible = ansible
         self.start_emulator = start_emulator
         self.forks = forks
@@ -346,33 +355,36 @@ class Scenarios:
         self.run_result = None
         self.statistics = {}
 
-    def add(self, name, emulator_options=None, style="aksk", emulator=None, task=None, **options):
+    def add(self, name, emulator_options=None, style="aksk", emulator=None, **options):
         emulator = emulator or self.start_emulator(**(emulator_options or {}))
-        body = dict(connection(emulator, style), **options)
+        arguments = dict(connection(emulator, style), **options)
         host = "case%03d" % len(self.cases)
-        entry = {"name": name, MODULE: body, "register": "result", "ignore_errors": True,
-                 "when": "inventory_hostname == %r" % host}
-        entry.update(task or {})
-        self.cases[name] = (emulator, entry, host)
+        self.cases[name] = (emulator, {key: value for key, value in arguments.items() if value is not None}, host)
         return emulator
 
     def run(self, extra=(), env=None, **kwargs):
-        inventory = self.ansible.workdir / ("scenarios_%d.ini" % time.monotonic_ns())
-        inventory.write_text("".join(
-            "%s ansible_connection=local ansible_python_interpreter=%s\n" % (host, sys.executable)
-            for _emulator, _entry, host in self.cases.values()))
-        play = {"name": "scenarios", "hosts": "all", "gather_facts": False, "strategy": "free",
-                "tasks": [entry for _emulator, entry, _host in self.cases.values()]}
-        environment = {"ANSIBLE_FORKS": str(self.forks)}
+        inventory = self.ansible.workdir / ("scenarios_%d.json" % time.monotonic_ns())
+        hosts = {host: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                        "case_name": name, "case_args": arguments}
+                 for name, (_emulator, arguments, host) in self.cases.items()}
+        inventory.write_text(json.dumps({"all": {"hosts": hosts}}))
+        options = sorted({key for _emulator, arguments, _host in self.cases.values() for key in arguments})
+        play = {"name": "scenarios", "hosts": "all", "gather_facts": False, "tasks": [{
+            "name": "case",
+            MODULE: {option: "{{ case_args[%r] | default(omit) }}" % option for option in options},
+            "register": "result",
+            "ignore_errors": True,
+        }]}
+        environment = {"ANSIBLE_FORKS": str(self.forks), "ANSIBLE_INVENTORY_ENABLED": "yaml"}
         environment.update(env or {})
         self.run_result = self.ansible.playbook([play], extra=["-i", str(inventory)] + list(extra),
                                                 env=environment, **kwargs)
-        for name, (emulator, _entry, _host) in self.cases.items():
+        for name, (emulator, _arguments, _host) in self.cases.items():
             self.statistics[name] = emulator.stats()
         return self.run_result
 
     def result(self, name):
-        return self.run_result.task(name, host=self.cases[name][2])
+        return self.run_result.task("case", host=self.cases[name][2])
 
     def stats(self, name):
         return self.statistics[name]
