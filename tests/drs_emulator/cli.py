@@ -25,7 +25,10 @@ def _json_rule(text):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m drs_emulator", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m drs_emulator",
+        description="Offline Huawei Cloud DRS v5 (batch async jobs) and IAM emulator on 127.0.0.1. Prints its state as one "
+                    "JSON line on stdout and serves until SIGTERM or SIGINT. See tests/drs_emulator/README.md.")
     add = parser.add_argument
     add("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
     add("--http", action="store_true", help="plain HTTP instead of HTTPS")
