@@ -1,0 +1,96 @@
+"""Every task of the module's EXAMPLES runs, as written, against the emulator.
+
+The tasks are read from the module file (never imported), put in a play whose module_defaults only
+point the collection's group at the emulator (endpoints and CA), and run with the credentials in the
+environment, as the EXAMPLES' header says they come.
+"""
+
+import ast
+
+import yaml
+
+from harness import GROUP, MODULE, REPO_ROOT, make_jobs
+
+MODULE_FILE = REPO_ROOT / "plugins" / "modules" / "drs_batch_async_job_info.py"
+
+
+def documentation_string(name):
+    for node in ast.parse(MODULE_FILE.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == name for target in node.targets):
+            return node.value.value
+    raise AssertionError("%s has no %s" % (MODULE_FILE, name))
+
+
+def example_tasks():
+    tasks = yaml.safe_load(documentation_string("EXAMPLES"))
+    assert isinstance(tasks, list) and tasks, "EXAMPLES must be a list of tasks"
+    return tasks
+
+
+def test_examples_use_fully_qualified_names_and_valid_choices():
+    documentation = yaml.safe_load(documentation_string("DOCUMENTATION"))
+    options = documentation["options"]
+    for task in example_tasks():
+        assert task.get("name"), task
+        modules = [key for key in task if "." in key]
+        assert len(modules) == 1, ("one FQCN action per task", task)
+        if modules[0] != MODULE:
+            continue
+        for option, value in (task[MODULE] or {}).items():
+            assert option in options or option in CONNECTION_OPTIONS, (task["name"], option)
+            choices = options.get(option, {}).get("choices")
+            if choices and "{{" not in str(value):
+                assert value in choices, (task["name"], option, value)
+
+
+CONNECTION_OPTIONS = ("region", "project_id", "endpoint", "iam_endpoint", "auth_token", "access_key", "secret_key",
+                      "security_token", "iam_user_name", "iam_password", "iam_domain_name", "validate_certs",
+                      "ca_path", "timeout", "max_retries")
+
+
+def test_every_example_runs(ansible, start_emulator):
+    # Validated and committed jobs, a few failed ones (for the failed-validation example), more than the
+    # 50 the paging example reads; the batch the waiting examples watch has passed validation.
+    jobs = make_jobs(80, statuses=("COMMIT_SUCCESS", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS",
+                                   "ASYNC_JOB_VALIDATE_FAILED"))
+    batch = jobs[1]["async_job_id"]
+    emulator = start_emulator(seed_jobs=jobs)
+    state = emulator.state
+    tasks = example_tasks()
+    run = ansible.playbook([{
+        "name": "EXAMPLES of %s" % MODULE,
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {GROUP: {"endpoint": state["url"], "iam_endpoint": state["url"],
+                                    "ca_path": state["ca_path"]}},
+        # The IAM user examples read HW_USER_* on the controller (lookup), the others let the module read
+        # the access keys from its environment: blank the user's variables for the module only, since two
+        # credential sets in one environment are an error (empty values count as unset).
+        "environment": {"HW_USER_NAME": "", "HW_USER_PASSWORD": "", "HW_DOMAIN_NAME": ""},
+        "vars": {"drs_batch_id": batch},
+        "tasks": tasks,
+    }], env={
+        "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
+        "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],
+        "HW_USER_NAME": state["iam_user_name"], "HW_USER_PASSWORD": state["iam_password"],
+        "HW_DOMAIN_NAME": state["iam_domain_name"],
+    }).assert_ok()
+
+    module_tasks = [task["name"] for task in tasks if MODULE in task]
+    assert module_tasks
+    for name in module_tasks:
+        result = run.task(name)
+        assert not result.get("failed") and not result.get("skipped"), (name, result)
+        assert result["total_count"] >= 1, name
+    for task in tasks:
+        options = task.get(MODULE) or {}
+        result = run.task(task["name"])
+        if options.get("status"):
+            assert result["jobs"] and {job["status"] for job in result["jobs"]} == {options["status"]}
+        if options.get("sort_dir") == "asc":
+            times = [job["create_time"] for job in result["jobs"]]
+            assert times == sorted(times), task["name"]
+        if options.get("limit"):
+            assert len(result["jobs"]) == min(options["limit"], len(jobs)), task["name"]
+        if options.get("iam_user_name"):
+            assert result["request_stats"]["iam_calls"] == 1, task["name"]
