@@ -144,7 +144,6 @@ class HttpClient(object):
             adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 2), max_retries=0)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
-            session.max_redirects = 0
         self.session = session
 
     def close(self):

@@ -211,3 +211,31 @@ def test_cancel_cuts_a_long_retry_after_short():
     with pytest.raises(ModuleFailure, match="cancelled"):
         _get(client)
     assert time.monotonic() - started < 5
+
+
+class _RedirectingAdapter(requests.adapters.BaseAdapter):
+    """Answers every request with a 302, through a real requests.Session (no socket)."""
+
+    def __init__(self):
+        super(_RedirectingAdapter, self).__init__()
+        self.sent = []
+
+    def send(self, request, **kwargs):
+        self.sent.append(request.url)
+        response = make_response(302, text="", headers={"Location": "https://elsewhere.example/"})
+        response.request = request
+        response.url = request.url
+        return response
+
+    def close(self):
+        pass
+
+
+def test_a_real_session_refuses_the_redirect_with_its_status():
+    client = HttpClient(max_retries=0)
+    adapter = _RedirectingAdapter()
+    client.session.mount("https://", adapter)
+    with pytest.raises(ApiError) as caught:
+        _get(client)
+    assert caught.value.status_code == 302 and "302" in caught.value.msg and "refused" in caught.value.msg
+    assert adapter.sent == ["https://drs.example:8443/base/v5/p/batch-async-jobs?limit=5"]
