@@ -5,9 +5,11 @@ The fixtures that use them are in conftest.py.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +224,7 @@ class Ansible:
 
     def _run(self, command, env=None, timeout=240):
         environment = dict(self.base_env)
-        results_path = self.workdir / ("results_%d.json" % time.monotonic_ns())
+        results_path = self.workdir / ("results_%s.json" % uuid.uuid4().hex)
         environment["RESULTS_JSON_FILE"] = str(results_path)
         environment.update(env or {})
         started = time.monotonic()
@@ -241,12 +243,12 @@ class Ansible:
     def playbook(self, playbook, extra=(), extra_vars=None, **kwargs):
         """``ansible-playbook``; ``playbook`` is a path, or a list of plays (written as JSON, which is YAML)."""
         if not isinstance(playbook, (str, Path)):
-            path = self.workdir / ("play_%d.yml" % time.monotonic_ns())
+            path = self.workdir / ("play_%s.yml" % uuid.uuid4().hex)
             path.write_text(json.dumps(playbook, indent=1))
             playbook = path
         command = [str(BIN_DIR / "ansible-playbook"), str(playbook)] + list(extra)
         if extra_vars is not None:
-            vars_file = self.workdir / ("vars_%d.json" % time.monotonic_ns())
+            vars_file = self.workdir / ("vars_%s.json" % uuid.uuid4().hex)
             vars_file.write_text(json.dumps(extra_vars))
             command += ["-e", "@%s" % vars_file]
         return self._run(command, **kwargs)
@@ -301,16 +303,6 @@ def credentials(emulator, style):
 CREDENTIAL_STYLES = ("aksk", "temporary", "token", "password")
 
 
-def secrets_of(emulator):
-    """Every secret the emulator handed out at start (runtime IAM tokens come from its statistics)."""
-    state = emulator.state
-    return {
-        key: state[key]
-        for key in ("secret_key", "temporary_secret_key", "security_token", "auth_token", "iam_password")
-        if state.get(key)
-    }
-
-
 def make_jobs(count, statuses=STATUSES, domains=("demo-domain", "tenant-blue"),
               users=("demo-user", "dba-li", "migration-bot"), prefix="job"):
     """``count`` jobs with known fields: ``job-000`` is the oldest; statuses, domains and users cycle."""
@@ -363,7 +355,7 @@ class Scenarios:
         return emulator
 
     def run(self, extra=(), env=None, **kwargs):
-        inventory = self.ansible.workdir / ("scenarios_%d.json" % time.monotonic_ns())
+        inventory = self.ansible.workdir / ("scenarios_%s.json" % uuid.uuid4().hex)
         hosts = {host: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
                         "case_name": name, "case_args": arguments}
                  for name, (_emulator, arguments, host) in self.cases.items()}
@@ -388,3 +380,36 @@ class Scenarios:
 
     def stats(self, name):
         return self.statistics[name]
+
+
+# Secrets a user may pass by mistake must stay hidden too.
+WRONG_SECRET_KEY = "wrong-secret-key-b1e2c3d4e5f60718293a4b5c"
+WRONG_PASSWORD = "wrong-password-Zq8!x#2"
+WRONG_TOKEN = "MIIwrongtoken-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+# Tokens IAM hands out at run time: "MII" + base64, as real ones (and the emulator's).
+RUNTIME_TOKEN = re.compile(r"MII[A-Za-z0-9+/=]{16,}")
+
+
+def secrets_of(emulator):
+    state = emulator.state
+    found = [state[key] for key in ("secret_key", "temporary_secret_key", "security_token", "auth_token",
+                                    "iam_password")]
+    return found + [WRONG_SECRET_KEY, WRONG_PASSWORD, WRONG_TOKEN]
+
+
+def secret_fragments(secret):
+    """The secret and, for long ones, pieces of it: a truncated secret is a leak too."""
+    pieces = {secret}
+    if len(secret) >= 32:
+        pieces.update({secret[:16], secret[len(secret) // 2:len(secret) // 2 + 16], secret[-16:]})
+    return pieces
+
+
+def assert_no_secret(texts, emulator):
+    """No secret of ``emulator`` (nor a wrong one from the tests, nor any runtime token) in ``texts``."""
+    for text in texts:
+        for secret in secrets_of(emulator):
+            for piece in secret_fragments(secret):
+                assert piece not in text, "a secret (%s...) appears in the output" % secret[:4]
+        leaked = RUNTIME_TOKEN.findall(text)
+        assert not leaked, "a token appears in the output: %s..." % leaked[0][:8]

@@ -6,41 +6,12 @@ token IAM hands out at run time (the emulator's tokens are "MII" + base64, as re
 """
 
 import json
-import re
 
 import pytest
 
-from harness import MODULE, Scenarios, connection, make_jobs
+from harness import WRONG_PASSWORD, WRONG_SECRET_KEY, WRONG_TOKEN, Scenarios, assert_no_secret, connection, make_jobs
 
 JOBS = make_jobs(12, statuses=("AUTO_PARAM_VALIDATE_SUCCESS",))
-WRONG_SECRET_KEY = "wrong-secret-key-b1e2c3d4e5f60718293a4b5c"
-WRONG_PASSWORD = "wrong-password-Zq8!x#2"
-WRONG_TOKEN = "MIIwrongtoken-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-RUNTIME_TOKEN = re.compile(r"MII[A-Za-z0-9+/=]{16,}")
-
-
-def secrets(emulator):
-    state = emulator.state
-    found = [state[key] for key in ("secret_key", "temporary_secret_key", "security_token", "auth_token",
-                                    "iam_password")]
-    return found + [WRONG_SECRET_KEY, WRONG_PASSWORD, WRONG_TOKEN]
-
-
-def fragments(secret):
-    """The secret and, for long ones, pieces of it: a truncated secret is a leak too."""
-    pieces = {secret}
-    if len(secret) >= 32:
-        pieces.update({secret[:16], secret[len(secret) // 2:len(secret) // 2 + 16], secret[-16:]})
-    return pieces
-
-
-def assert_no_secret(texts, emulator):
-    for text in texts:
-        for secret in secrets(emulator):
-            for piece in fragments(secret):
-                assert piece not in text, "a secret (%s...) appears in the output" % secret[:4]
-        leaked = RUNTIME_TOKEN.findall(text)
-        assert not leaked, "a token appears in the output: %s..." % leaked[0][:8]
 
 
 @pytest.fixture(scope="module")
