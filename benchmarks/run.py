@@ -37,6 +37,8 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true",
                         help="smoke check: 1 run each, 2,000 jobs for listing, 10,000 for scale, 5 polls")
     parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios")
+    parser.add_argument("--budget-seconds", type=int, default=480,
+                        help="fewer scale runs when the run so far leaves too little of this budget (default 480)")
     parser.add_argument("--poll-seconds", type=float, default=0.5, help="poll interval of the waiting scenario")
     parser.add_argument("--out-dir", default=os.path.join(REPO_ROOT, ".venv", "bench"),
                         help="where results.json, table.rst and chart.txt of this run go (default .venv/bench)")
@@ -44,11 +46,24 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def cpu_pressure():
+    """Share of the last 60 s in which runnable tasks waited for a CPU (Linux PSI), or None."""
+    try:
+        with open("/proc/pressure/cpu", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("some"):
+                    return float(line.split("avg60=")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+    return None
+
+
 def machine_facts():
     facts = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "nproc": os.cpu_count(),
         "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "cpu_pressure_avg60_at_start": cpu_pressure(),
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
@@ -113,7 +128,15 @@ def main(argv=None):
             if "waiting" in selected:
                 rows += scenarios.waiting(bench, polls=polls, poll_seconds=args.poll_seconds, runs=slow_runs)
             if "scale" in selected:
-                rows += scenarios.scale(bench, jobs=scale_jobs, runs=slow_runs)
+                scale_runs = slow_runs
+                spent = time.monotonic() - started
+                if spent > args.budget_seconds - 150 and scale_runs > 1:
+                    # A loaded machine: keep `make bench` (venv set-up included) under ten minutes.
+                    scale_runs = 1 if spent > args.budget_seconds - 60 else 2
+                    log("[4] %.0f s spent of a %d s budget: %d run(s) of the scale scenario instead of %d"
+                        % (spent, args.budget_seconds, scale_runs, slow_runs))
+                    facts["scale_runs_reduced_to"] = scale_runs
+                rows += scenarios.scale(bench, jobs=scale_jobs, runs=scale_runs)
     finally:
         if args.keep:
             print("work dir kept: %s" % workdir)
@@ -123,8 +146,11 @@ def main(argv=None):
     print()
     print(render(rows, title="medians (each figure beside its baseline from the same run); total %.0f s" % elapsed))
     facts["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
-    print("load average at start %s, at end %s (other work on the machine makes the figures noisier)"
-          % (facts["load_average_at_start"], facts["load_average_at_end"]))
+    facts["cpu_pressure_avg60_at_end"] = cpu_pressure()
+    print("load average at start %s, at end %s; CPU pressure (PSI some avg60, %%) at start %s, at end %s: "
+          "other work on the machine makes wall times noisier, CPU times much less so"
+          % (facts["load_average_at_start"], facts["load_average_at_end"],
+             facts["cpu_pressure_avg60_at_start"], facts["cpu_pressure_avg60_at_end"]))
     chart = render_chart(chart_bars(rows))
     if chart:
         print()
