@@ -100,6 +100,13 @@ def render_rst(rows):
             met,
         )
         out.append("   * - " + "\n     - ".join(cell if cell else "\\-" for cell in cells))
+    notes = [row for row in rows if row.note]
+    if notes:
+        out.append("")
+        out.append("Notes printed with the table:")
+        out.append("")
+        for row in notes:
+            out.append("- *%s / %s*: %s" % (row.scenario, row.measure, row.note))
     return "\n".join(out)
 
 
