@@ -22,7 +22,12 @@ VENV_STAMP := $(VENV)/.requirements-dev.txt
 COLLECTIONS := $(VENV)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/drs
 DIST := $(VENV)/dist
+# Narrow a run: make integration INTEGRATION_TESTS=tests/integration/test_release.py PYTEST_ARGS="-ra -x"
+#               make sanity SANITY_ARGS="--test pylint"
 PYTEST_ARGS ?= -ra
+UNIT_TESTS ?= tests/unit
+INTEGRATION_TESTS ?= tests/integration
+SANITY_ARGS ?=
 
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -83,13 +88,13 @@ define run_pytest
 endef
 
 unit: venv
-	$(call run_pytest,tests/unit)
+	$(call run_pytest,$(UNIT_TESTS))
 
 integration: venv
-	$(call run_pytest,tests/integration)
+	$(call run_pytest,$(INTEGRATION_TESTS))
 
 sanity: venv
-	tools/run-ansible-sanity.sh
+	tools/run-ansible-sanity.sh $(SANITY_ARGS)
 
 # ---------------------------------------------------------------------------------------- lint
 
