@@ -193,11 +193,14 @@ class HttpClient(object):
                     self._pause(attempt, None)
                     attempt += 1
                     continue
-                kind = "timed out after %s seconds" % self.timeout if isinstance(
-                    error, requests.exceptions.Timeout) else "could not connect"
+                if isinstance(error, requests.exceptions.Timeout):
+                    what = "%s did not answer within %s seconds" % (host, self.timeout)
+                else:
+                    what = "could not connect to %s" % host
                 raise ModuleFailure(
-                    "%s: %s to %s (%s) after %d retries. Hint: check endpoint, iam_endpoint, the network and "
-                    "timeout" % (action or "Request failed", kind, host, _connection_reason(error), attempt))
+                    "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
+                        action or "Request failed", what, _connection_reason(error), attempt,
+                        "retry" if attempt == 1 else "retries"))
             except requests.exceptions.RequestException as error:
                 raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(error), 200)))
 

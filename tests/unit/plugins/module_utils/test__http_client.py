@@ -239,3 +239,11 @@ def test_a_real_session_refuses_the_redirect_with_its_status():
         _get(client)
     assert caught.value.status_code == 302 and "302" in caught.value.msg and "refused" in caught.value.msg
     assert adapter.sent == ["https://drs.example:8443/base/v5/p/batch-async-jobs?limit=5"]
+
+
+def test_persistent_timeout_names_the_timeout():
+    error = requests.exceptions.ReadTimeout("HTTPSConnectionPool(host='drs.example', port=8443): Read timed out.")
+    client, session, sleeps = _client(error, error, max_retries=1)
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    assert "did not answer within 7 seconds" in caught.value.msg and "after 1 retry." in caught.value.msg
