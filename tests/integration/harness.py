@@ -347,23 +347,29 @@ class Scenarios:
         self.run_result = None
         self.statistics = {}
 
-    def add(self, name, emulator_options=None, style="aksk", emulator=None, **options):
+    def add(self, name, emulator_options=None, style="aksk", emulator=None, environment=None, **options):
+        """A case: module ``options`` on top of ``style``'s connection to ``emulator`` (or a new one
+        started with ``emulator_options``); an option set to None is left out. ``environment``: the
+        module's environment variables (the task's ``environment:``)."""
         emulator = emulator or self.start_emulator(**(emulator_options or {}))
         arguments = dict(connection(emulator, style), **options)
         host = "case%03d" % len(self.cases)
-        self.cases[name] = (emulator, {key: value for key, value in arguments.items() if value is not None}, host)
+        arguments = {key: value for key, value in arguments.items() if value is not None}
+        self.cases[name] = (emulator, arguments, host, environment or {})
         return emulator
 
     def run(self, extra=(), env=None, **kwargs):
         inventory = self.ansible.workdir / ("scenarios_%s.json" % uuid.uuid4().hex)
         hosts = {host: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                        "case_name": name, "case_args": arguments}
-                 for name, (_emulator, arguments, host) in self.cases.items()}
+                        "case_name": name, "case_args": arguments, "case_environment": environment}
+                 for name, (_emulator, arguments, host, environment) in self.cases.items()}
         inventory.write_text(json.dumps({"all": {"hosts": hosts}}))
-        options = sorted({key for _emulator, arguments, _host in self.cases.values() for key in arguments})
+        options = sorted({key for _emulator, arguments, _host, _environment in self.cases.values()
+                          for key in arguments})
         play = {"name": "scenarios", "hosts": "all", "gather_facts": False, "tasks": [{
             "name": "case",
             MODULE: {option: "{{ case_args[%r] | default(omit) }}" % option for option in options},
+            "environment": "{{ case_environment }}",
             "register": "result",
             "ignore_errors": True,
         }]}
@@ -371,7 +377,7 @@ class Scenarios:
         environment.update(env or {})
         self.run_result = self.ansible.playbook([play], extra=["-i", str(inventory)] + list(extra),
                                                 env=environment, **kwargs)
-        for name, (emulator, _arguments, _host) in self.cases.items():
+        for name, (emulator, _arguments, _host, _environment) in self.cases.items():
             self.statistics[name] = emulator.stats()
         return self.run_result
 

@@ -1,11 +1,14 @@
-"""Every query, paging and result option of the module, through one real ansible-playbook run each."""
+"""Every query, paging and result option of the module, and bad input; all cases in one ansible-playbook run."""
 
 import math
 
-from harness import MODULE, STATUSES, connection, count_statuses, make_jobs, newest_first
+import pytest
+
+from harness import STATUSES, Scenarios, count_statuses, make_jobs, newest_first
 
 JOBS = make_jobs(60)
 NEWEST_FIRST = newest_first(JOBS)
+MANY_JOBS = make_jobs(200)
 
 
 def ids(jobs):
@@ -13,12 +16,10 @@ def ids(jobs):
 
 
 def task(name, **options):
-    return {"name": name, MODULE: options, "register": "result"}
+    return name, options
 
 
-def test_filters_sort_paging_and_results(ansible, start_emulator):
-    emulator = start_emulator(seed_jobs=JOBS)
-    tasks = [
+LISTINGS = [
         task("everything"),
         task("ascending", sort_dir="asc"),
         task("explicit sort key", sort_key="create_time", sort_dir="desc"),
@@ -42,11 +43,26 @@ def test_filters_sort_paging_and_results(ansible, start_emulator):
              wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
         task("every job returned", return_jobs="all", page_size=50),
         task("nothing matches", async_job_id="no-such-job"),
-    ]
-    run = ansible.play(tasks, defaults=connection(emulator)).assert_ok()
+]
 
+
+@pytest.fixture(scope="module")
+def cases(module_ansible, start_module_emulator):
+    scenarios = Scenarios(module_ansible, start_module_emulator)
+    emulator = start_module_emulator(seed_jobs=JOBS)
+    for name, options in LISTINGS:
+        scenarios.add(name, emulator=emulator, **options)
+    add_bad_input_cases(scenarios, start_module_emulator())
+    # Slow answers, so that concurrent pages overlap at the service.
+    for name, concurrency in (("serial pages", 1), ("concurrent pages", 8)):
+        scenarios.add(name, {"seed_jobs": MANY_JOBS, "latency": 0.1}, page_size=10, page_concurrency=concurrency)
+    scenarios.run()
+    return scenarios
+
+
+def test_filters_sort_paging_and_results(cases):
     def check(name, expected, total=None, requests=None):
-        result = run.task(name)
+        result = cases.result(name)
         assert result["changed"] is False, name
         assert "failed" not in result or not result["failed"], (name, result)
         assert ids(result["jobs"]) == ids(expected), name
@@ -90,53 +106,60 @@ def test_filters_sort_paging_and_results(ansible, start_emulator):
     assert nothing["status_counts"] == dict.fromkeys(STATUSES, 0)
 
 
-def test_page_concurrency_is_what_the_service_sees(ansible, start_emulator):
-    emulator = start_emulator(seed_jobs=make_jobs(200), latency=0.1)
-    base = connection(emulator)
-    run = ansible.play([task("serial", page_size=10, page_concurrency=1)], defaults=base).assert_ok()
-    assert len(run.task("serial")["jobs"]) == 200
-    assert emulator.stats()["max_in_flight"] == 1
+def test_page_concurrency_is_what_the_service_sees(cases):
+    serial = cases.result("serial pages")
+    assert serial["jobs"] == newest_first(MANY_JOBS)
+    assert cases.stats("serial pages")["max_in_flight"] == 1
 
-    emulator.reset_stats()
-    run = ansible.play([task("concurrent", page_size=10, page_concurrency=8)], defaults=base).assert_ok()
-    assert newest_first(run.task("concurrent")["jobs"]) == run.task("concurrent")["jobs"]
-    assert len({job["async_job_id"] for job in run.task("concurrent")["jobs"]}) == 200
-    in_flight = emulator.stats()["max_in_flight"]
+    concurrent = cases.result("concurrent pages")
+    assert concurrent["jobs"] == newest_first(MANY_JOBS)
+    in_flight = cases.stats("concurrent pages")["max_in_flight"]
     assert 2 <= in_flight <= 8, in_flight
 
 
-def test_bad_input_fails_naming_the_option_before_any_call(ansible, emulator):
-    state = emulator.state
-    where = {"endpoint": state["url"], "iam_endpoint": state["url"], "ca_path": state["ca_path"],
-             "region": state["region"], "project_id": state["project_id"]}
-    token = {"auth_token": state["auth_token"]}
-    aksk = {"access_key": state["access_key"], "secret_key": state["secret_key"]}
-    cases = {
-        "status": dict(token, status="DONE"),
-        "sort_dir": dict(token, sort_dir="up"),
-        "limit": dict(token, limit=0),
-        "offset": dict(token, offset=-1),
-        "page_size": dict(token, page_size=0),
-        "page_concurrency": dict(token, page_concurrency=33),
-        "language": dict(token, language="fr-fr"),
-        "return_jobs": dict(token, return_jobs="some"),
-        "wait_for_status": dict(token, wait_for_status="ASYNC_JOB_VALIDATING"),
-        "not_an_option": dict(token, not_an_option=1),
-        "secret_key": {"access_key": state["access_key"]},
-        "access_key": {"secret_key": state["secret_key"]},
-        "iam_password": {"iam_user_name": state["iam_user_name"], "iam_domain_name": state["iam_domain_name"]},
-        "credential": {},
-    }
-    tasks = [dict(task(name, **options), ignore_errors=True) for name, options in cases.items()]
-    tasks.append(dict(task("two sets", **dict(token, **aksk)), ignore_errors=True))
-    run = ansible.play(tasks, defaults=where)
-    for name in cases:
-        result = run.task(name)
-        assert result.get("failed"), (name, result)
-        assert name in result["msg"], (name, result["msg"])
-        assert "Traceback" not in result["msg"]
-    both = run.task("two sets")
-    assert both.get("failed")
-    assert "auth_token" in both["msg"] and "access_key" in both["msg"], both["msg"]
-    # Every one of them failed before the network.
-    assert emulator.stats()["total"] == 0
+BAD_INPUT = {
+    "status": dict(status="DONE"),
+    "sort_dir": dict(sort_dir="up"),
+    "limit": dict(limit=0),
+    "offset": dict(offset=-1),
+    "page_size": dict(page_size=0),
+    "page_concurrency": dict(page_concurrency=33),
+    "language": dict(language="fr-fr"),
+    "return_jobs": dict(return_jobs="some"),
+    "wait_for_status": dict(wait_for_status="ASYNC_JOB_VALIDATING"),
+    "wait_timeout": dict(wait_for_status="COMMIT_SUCCESS", wait_timeout=-1),
+    "max_retries": dict(max_retries=-1),
+}
+HALF_CREDENTIALS = {
+    "secret_key": lambda state: {"access_key": state["access_key"]},
+    "access_key": lambda state: {"secret_key": state["secret_key"]},
+    "iam_password": lambda state: {"iam_user_name": state["iam_user_name"],
+                                   "iam_domain_name": state["iam_domain_name"]},
+    "iam_user_name": lambda state: {"iam_password": state["iam_password"]},
+    "auth_token": lambda state: {},
+}
+
+
+def add_bad_input_cases(scenarios, emulator):
+    for option, options in BAD_INPUT.items():
+        scenarios.add("bad " + option, style="token", emulator=emulator, **options)
+    for option, make in HALF_CREDENTIALS.items():
+        scenarios.add("credentials without " + option, style="none", emulator=emulator, **make(emulator.state))
+    scenarios.bad_input_emulator = emulator
+
+
+@pytest.mark.parametrize("option", sorted(BAD_INPUT))
+def test_bad_input_fails_naming_the_option_before_any_call(cases, option):
+    result = cases.result("bad " + option)
+    assert result.get("failed"), result
+    assert option in result["msg"], result["msg"]
+    assert "Traceback" not in result["msg"] and "\n" not in result["msg"]
+    assert cases.stats("bad " + option)["total"] == 0  # nothing reached the service
+
+
+@pytest.mark.parametrize("option", sorted(HALF_CREDENTIALS))
+def test_missing_credentials_fail_naming_what_is_missing(cases, option):
+    result = cases.result("credentials without " + option)
+    assert result.get("failed"), result
+    assert option in result["msg"], result["msg"]
+    assert cases.stats("credentials without " + option)["total"] == 0
