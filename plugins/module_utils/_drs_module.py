@@ -138,6 +138,9 @@ class DrsModule(AnsibleModule):
         connection = resolve_connection(params, os.environ)
         self.no_log_values.update(connection.environment_secrets)
         self.connection = connection
+        if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
+            raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
+                                "servers with" % params["ca_path"])
         verify = params.get("ca_path") or params.get("validate_certs")
         if verify is False:
             self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % connection.endpoint)

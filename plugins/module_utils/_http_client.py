@@ -201,7 +201,8 @@ class HttpClient(object):
                     "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
                         action or "Request failed", what, _connection_reason(error), attempt,
                         "retry" if attempt == 1 else "retries"))
-            except requests.exceptions.RequestException as error:
+            except (requests.exceptions.RequestException, OSError, ValueError) as error:
+                # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.
                 raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(error), 200)))
 
             status = response.status_code

@@ -247,3 +247,10 @@ def test_persistent_timeout_names_the_timeout():
     with pytest.raises(ModuleFailure) as caught:
         _get(client)
     assert "did not answer within 7 seconds" in caught.value.msg and "after 1 retry." in caught.value.msg
+
+
+def test_other_errors_from_requests_are_one_line_not_a_traceback():
+    client, session, sleeps = _client(OSError("Could not find a suitable TLS CA certificate bundle, invalid path: /x"))
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    assert "TLS CA certificate bundle" in caught.value.msg and len(session.calls) == 1

@@ -367,7 +367,16 @@ def test_validate_certs_false_warns_and_is_passed_to_requests(run):
     assert "validate_certs is false" in json.dumps(outcome.result["warnings"])
 
 
-def test_ca_path_is_used_for_verification(run):
+def test_ca_path_is_used_for_verification(run, tmp_path):
+    bundle = tmp_path / "emulator-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     fake = FakeDrs(jobs=make_jobs(1))
-    run(dict(AK_SK, project_id=PROJECT_ID, ca_path="/etc/ssl/emulator-ca.pem", validate_certs=False), fake)
-    assert fake.calls[0].kwargs["verify"] == "/etc/ssl/emulator-ca.pem"
+    run(dict(AK_SK, project_id=PROJECT_ID, ca_path=str(bundle), validate_certs=False), fake)
+    assert fake.calls[0].kwargs["verify"] == str(bundle)
+
+
+def test_missing_ca_path_fails_naming_it_before_any_request(run, tmp_path):
+    fake = FakeDrs(jobs=make_jobs(1))
+    result = run(dict(AK_SK, ca_path=str(tmp_path / "gone.pem")), fake).result
+    assert result["failed"] is True and "ca_path" in result["msg"] and "gone.pem" in result["msg"]
+    assert fake.calls == []
