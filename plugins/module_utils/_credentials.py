@@ -232,7 +232,9 @@ class PasswordAuth(object):
         if self.on_token is not None:
             self.on_token(token)
         payload = parse_json(response, "Getting an IAM token")
-        project = ((payload or {}).get("token") or {}).get("project") or {}
+        token_body = payload.get("token") if isinstance(payload, dict) else None
+        project = token_body.get("project") if isinstance(token_body, dict) else None
+        project = project if isinstance(project, dict) else {}
         self.token = token
         self.generation += 1
         if not self.project_id and project.get("id"):
@@ -257,7 +259,8 @@ def lookup_project_id(client, iam_endpoint, region, auth):
     response = client.send("GET", iam_endpoint, "/v3/projects", query={"name": region}, auth=auth,
                            action="Looking up the project of region %s at IAM" % region, is_iam=True)
     payload = parse_json(response, "Looking up the project at IAM")
-    projects = [project for project in (payload or {}).get("projects") or []
+    listed = payload.get("projects") if isinstance(payload, dict) else None
+    projects = [project for project in (listed if isinstance(listed, list) else [])
                 if isinstance(project, dict) and project.get("name") == region]
     if not projects:
         raise ModuleFailure(

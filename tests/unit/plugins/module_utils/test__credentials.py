@@ -222,3 +222,20 @@ def test_login_without_subject_token_is_a_clear_error():
     auth = PasswordAuth(_client(fake), "https://iam.example", "u", "p", "d", project_name="r")
     with pytest.raises(ModuleFailure, match="X-Subject-Token"):
         auth.login()
+
+
+@pytest.mark.parametrize("body", [[], {"projects": "x"}, {"projects": [1, None]}])
+def test_odd_project_lookup_answers_are_a_clear_error(body):
+    fake = FakeDrs()
+    fake.faults.append((lambda call: True, make_response(200, body)))
+    with pytest.raises(ModuleFailure, match="No IAM project"):
+        lookup_project_id(_client(fake), "https://iam.example", "cn-north-4", AccessKeyAuth("a", "s"))
+
+
+@pytest.mark.parametrize("body", [[], {"token": "x"}, {"token": {"project": 5}}])
+def test_odd_token_bodies_leave_the_project_unknown(body):
+    fake = FakeDrs()
+    fake.faults.append((lambda call: True, make_response(201, body, headers={"X-Subject-Token": "t-123456"})))
+    auth = PasswordAuth(_client(fake), "https://iam.example", "u", "p", "d", project_name="r")
+    auth.login()
+    assert auth.token == "t-123456" and auth.project_id is None
