@@ -1,45 +1,69 @@
 """Waiting on a progressing batch: the `until` loop, wait_for_status, fail-fast, timeouts, unknown statuses."""
 
+import re
 import threading
 import time
 
 import requests
+import yaml
 
-from harness import GROUP, MODULE, Scenarios, connection, make_jobs
+from harness import GROUP, MODULE, REPO_ROOT, Scenarios, connection, make_jobs
 
 BATCH = make_jobs(6, statuses=("ASYNC_JOB_VALIDATING",), prefix="batch")
 BATCH_IDS = [job["async_job_id"] for job in BATCH]
 
 
-UNTIL = "batch.jobs | length > 0 and batch.status_counts.COMMIT_SUCCESS == batch.jobs | length"
+def readme_until_tasks():
+    """The README's `until` example (the YAML block with an `until:` task), as tasks."""
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
+    for block in blocks:
+        tasks = yaml.safe_load(block)
+        if isinstance(tasks, list) and any(isinstance(task, dict) and "until" in task for task in tasks):
+            return tasks
+    raise AssertionError("README.md has no until example")
+
+
+def quick(tasks, retries):
+    """The README's tasks with a short delay, so the test does not wait 30 s per try."""
+    return [dict(task, retries=retries, delay=1) if "until" in task else dict(task) for task in tasks]
 
 
 def test_until_loop_as_the_readme_shows(ansible, start_emulator):
-    # Validation finishes after 2 list calls, the commit after 4: one module run per poll.
+    # Validation finishes after 2 list calls, the commit after 4: one module run per try.
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=4)
-    until = {"register": "batch", "until": UNTIL, "retries": 10, "delay": 1,
-             "failed_when": "batch.status_counts.ASYNC_JOB_VALIDATE_FAILED > 0"}
+    tasks = readme_until_tasks()
     plays = [{
         "name": "until committed", "hosts": "localhost", "gather_facts": False,
-        "module_defaults": {GROUP: connection(emulator)},
-        "tasks": [dict(until, name="until committed", **{MODULE: {"user_name": "demo-user"}})],
-    }, {
-        # The keys the expression reads are there when the module fails: the until loop reports the
-        # module's message, not an undefined variable.
-        "name": "until on a failing run", "hosts": "localhost", "gather_facts": False,
-        "module_defaults": {GROUP: dict(connection(emulator, "none"), auth_token="MIIrevoked")},
-        "tasks": [dict(until, name="until on a failing run", retries=1, delay=0, ignore_errors=True,
-                       **{MODULE: {}})],
+        "module_defaults": {GROUP: connection(emulator)}, "vars": {"batch_id": "batch-003"},
+        "tasks": quick(tasks, retries=10),
     }]
-    run = ansible.playbook(plays).assert_ok()
-    result = run.task("until committed")
-    assert result["attempts"] == 5, result["attempts"]
-    assert result["jobs"] and all(job["status"] == "COMMIT_SUCCESS" for job in result["jobs"])
-    assert emulator.stats()["statuses"]["200"] == 5  # one list call per attempt (the failing play had 403s)
+    failing = start_emulator(seed_jobs=BATCH, validate_after_calls=0, fail_ids="batch-003")
+    plays.append(dict(plays[0], name="until validation failed", module_defaults={GROUP: connection(failing)}))
+    # A module failure (here a revoked token) fails the loop with the module's message: the keys the
+    # expression reads are there on failure too, so it never raises on an undefined variable.
+    revoked = dict(connection(emulator, "none"), auth_token="MIIrevoked")
+    plays.append(dict(plays[0], name="until on a failing run", module_defaults={GROUP: revoked},
+                      tasks=quick(tasks, retries=1)))
+    for play in plays:
+        play["tasks"] = [dict(task, name="%s: %s" % (play["name"], index), ignore_errors=True)
+                         for index, task in enumerate(play["tasks"])]
+    run = ansible.playbook(plays)
 
-    failing = run.task("until on a failing run")
-    assert failing.get("failed")
-    assert "DRS.M00100" in failing["msg"], failing["msg"]
+    looped = run.task("until committed: 0")
+    assert not looped.get("failed"), looped
+    assert looped["attempts"] == 5, looped["attempts"]
+    assert looped["status_counts"]["COMMIT_SUCCESS"] == 1 == looped["total_count"]
+    assert not run.task("until committed: 1").get("failed")
+    assert emulator.stats()["statuses"]["200"] == 5  # one list call per try (the failing play had 403s)
+
+    stopped = run.task("until validation failed: 0")
+    assert stopped["attempts"] == 1 and stopped["status_counts"]["ASYNC_JOB_VALIDATE_FAILED"] == 1
+    assert run.task("until validation failed: 1").get("failed")  # the assert names the batch
+    assert "batch-003" in run.task("until validation failed: 1")["msg"]
+
+    broken = run.task("until on a failing run: 0")
+    assert broken.get("failed")
+    assert "DRS.M00100" in broken["msg"], broken["msg"]
 
 
 def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator):
