@@ -66,6 +66,8 @@ def faults(module_ansible, start_module_emulator, trap):
     add("html 404", [{"route": "list", "status": 404, "html": True}])
     add("dropped", [{"route": "list", "drop": True, "count": 2}])
     add("dropped without end", [{"route": "list", "drop": True}], max_retries=1)
+    add("truncated body", [{"route": "list", "truncate": True, "count": 1}])
+    add("truncated body without end", [{"route": "list", "truncate": True}], max_retries=1)
     # Each token works for 3 DRS calls; 30 jobs in pages of 5 need 6 calls.
     add("token expiry", style="password", emulator={"token_expire_after_calls": 3}, page_size=5,
         page_concurrency=1)
@@ -168,6 +170,20 @@ def test_dropped_connections_beyond_max_retries_are_reported(faults):
     assert result.get("failed")
     assert "after 1 retr" in result["msg"] and "Traceback" not in result["msg"], result["msg"]
     assert result["request_stats"]["retries"] == 1
+
+
+def test_a_truncated_answer_is_retried(faults):
+    result = faults.result("truncated body")
+    assert_listed(result)
+    assert result["request_stats"]["retries"] == 1
+
+
+def test_a_truncated_answer_without_end_is_reported(faults):
+    result = faults.result("truncated body without end")
+    assert result.get("failed")
+    assert "Traceback" not in result["msg"] and "\n" not in result["msg"], result["msg"]
+    assert "module_stderr" not in result and "exception" not in result, result
+    assert faults.stats("truncated body without end")["list_calls"] == 2
 
 
 def test_an_expired_token_is_renewed(faults):

@@ -53,6 +53,7 @@ def cases(module_ansible, start_module_emulator):
     for name, options in LISTINGS:
         scenarios.add(name, emulator=emulator, **options)
     add_bad_input_cases(scenarios, start_module_emulator())
+    add_certificate_cases(scenarios, emulator)
     # Slow answers, so that concurrent pages overlap at the service.
     for name, concurrency in (("serial pages", 1), ("concurrent pages", 8)):
         scenarios.add(name, {"seed_jobs": MANY_JOBS, "latency": 0.1}, page_size=10, page_concurrency=concurrency)
@@ -115,6 +116,27 @@ def test_page_concurrency_is_what_the_service_sees(cases):
     assert concurrent["jobs"] == newest_first(MANY_JOBS)
     in_flight = cases.stats("concurrent pages")["max_in_flight"]
     assert 2 <= in_flight <= 8, in_flight
+
+
+def add_certificate_cases(scenarios, emulator):
+    scenarios.add("system CA store", emulator=emulator, ca_path=None)
+    scenarios.add("validate_certs false", emulator=emulator, ca_path=None, validate_certs=False)
+    scenarios.add("ca_path that does not exist", emulator=emulator, ca_path="/nonexistent/ca.pem")
+
+
+def test_certificates_are_verified(cases):
+    # The emulator's CA is not in the system store: a clear failure with the hint to set ca_path.
+    result = cases.result("system CA store")
+    assert result.get("failed")
+    assert "ca_path" in result["msg"] and "Traceback" not in result["msg"], result["msg"]
+    result = cases.result("ca_path that does not exist")
+    assert result.get("failed") and "ca_path" in result["msg"], result["msg"]
+    # Turning verification off works, with a warning.
+    result = cases.result("validate_certs false")
+    assert not result.get("failed"), result.get("msg")
+    assert len(result["jobs"]) == 60
+    # (ansible-core 2.19 takes warnings out of the result and prints them.)
+    assert "validate_certs" in cases.run_result.stderr, cases.run_result.stderr
 
 
 BAD_INPUT = {
