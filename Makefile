@@ -82,7 +82,7 @@ test: venv
 
 # pytest exits 5 when it collected no test: that is a failure here, said in words.
 define run_pytest
-	@status=0; $(PY) -m pytest $(PYTEST_ARGS) $(1) || status=$$?; \
+	@status=0; $(PY) -m pytest -o cache_dir=$(VENV)/pytest-cache $(PYTEST_ARGS) $(1) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "ERROR: pytest collected no tests in $(1)" >&2; fi; \
 	exit $$status
 endef
