@@ -37,8 +37,9 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true",
                         help="smoke check: 1 run each, 2,000 jobs for listing, 10,000 for scale, 5 polls")
     parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios")
-    parser.add_argument("--budget-seconds", type=int, default=480,
-                        help="fewer scale runs when the run so far leaves too little of this budget (default 480)")
+    parser.add_argument("--budget-seconds", type=int, default=450,
+                        help="fewer scale runs when the run so far leaves too little of this budget (default 450; "
+                             "make bench from a fresh clone also spends 1-2 minutes creating .venv)")
     parser.add_argument("--poll-seconds", type=float, default=0.5, help="poll interval of the waiting scenario")
     parser.add_argument("--out-dir", default=os.path.join(REPO_ROOT, ".venv", "bench"),
                         help="where results.json, table.rst and chart.txt of this run go (default .venv/bench)")
