@@ -76,7 +76,7 @@ def gate_runs(module_ansible, start_module_emulator):
         return emulator, module_ansible.playbook(PLAYBOOKS / playbook, extra=["-vvv"],
                                                  extra_vars=extra_vars(emulator, style, via_role, **gate))
 
-    # Emulators start here, in this thread; the playbooks run concurrently.
+    # Each worker starts its emulator and runs its playbook: the playbooks run concurrently.
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {case: pool.submit(run, case) for case in CASES}
         return {case: future.result() for case, future in futures.items()}
