@@ -104,4 +104,3 @@ def start_module_emulator():
 def emulator(start_emulator):
     """A fresh emulator with its defaults."""
     return start_emulator()
-

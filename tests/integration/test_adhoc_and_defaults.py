@@ -45,9 +45,9 @@ def test_check_mode_lists_the_same(ansible, start_emulator):
     assert checked["jobs"] == normal["jobs"] == newest_first(JOBS)
     assert checked["changed"] is False and checked.get("skipped") is not True
 
-    run = ansible.play([{"name": "checked", MODULE: {"wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS",
-                                                       "status": "COMMIT_SUCCESS", "wait_timeout": 5},
-                         "register": "r", "check_mode": True}], defaults=connection(emulator)).assert_ok()
+    options = {"wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS", "status": "COMMIT_SUCCESS", "wait_timeout": 5}
+    run = ansible.play([{"name": "checked", MODULE: options, "register": "r", "check_mode": True}],
+                       defaults=connection(emulator)).assert_ok()
     assert len(run.task("checked")["jobs"]) == 10
 
 

@@ -161,8 +161,10 @@ def test_two_sets_at_one_level_are_an_error_naming_both(cases):
     assert cases.stats("two sets in the environment")["total"] == 0
 
 
-@pytest.mark.parametrize("matches, expected", [(0, "No IAM project named cn-north-4"),
-                                                (2, "2 IAM projects are named cn-north-4")])
+@pytest.mark.parametrize("matches, expected", [
+    (0, "No IAM project named cn-north-4"),
+    (2, "2 IAM projects are named cn-north-4"),
+])
 def test_project_lookup_needs_exactly_one_project(cases, matches, expected):
     name = "%d projects named after the region" % matches
     result = cases.result(name)

@@ -79,8 +79,8 @@ def faults(module_ansible, start_module_emulator, trap):
     empty = add("422 empty", emulator={"empty_result_422": True}, status="COMMIT_SUCCESS", user_name="nobody")
     cases.add("422 empty, then something", emulator=empty, user_name="dba-li")
     for status, code, _hint in CLIENT_ERRORS:
-        add("client error %s" % code, [{"route": "list", "status": status, "error_code": code,
-                                         "error_msg": "emulated %s" % code}])
+        rule = {"route": "list", "status": status, "error_code": code, "error_msg": "emulated %s" % code}
+        add("client error %s" % code, [rule])
     cases.run()
     return cases
 

@@ -15,34 +15,34 @@ def ids(jobs):
     return [job["async_job_id"] for job in jobs]
 
 
-def task(name, **options):
+def listing(name, **options):
     return name, options
 
 
 LISTINGS = [
-        task("everything"),
-        task("ascending", sort_dir="asc"),
-        task("explicit sort key", sort_key="create_time", sort_dir="desc"),
-        task("by id", async_job_id="job-007"),
-        task("by status", status="COMMIT_SUCCESS"),
-        task("by domain", domain_name="tenant-blue"),
-        task("by user", user_name="dba-li"),
-        task("every filter", status="ASYNC_JOB_VALIDATING", domain_name="demo-domain", user_name="demo-user"),
-        task("offset and limit", offset=5, limit=7),
-        task("offset only", offset=55),
-        task("offset past the end", offset=100),
-        task("limit over several pages", page_size=10, limit=25),
-        task("small pages", page_size=7),
-        task("one page at a time", page_size=10, page_concurrency=1),
-        task("many pages at a time", page_size=5, page_concurrency=32),
-        task("chinese", language="zh-cn"),
-        task("english", language="en-us"),
-        task("no jobs returned", return_jobs="none"),
-        task("unfinished jobs", return_jobs="unfinished"),
-        task("unfinished by validation", return_jobs="unfinished", status="AUTO_PARAM_VALIDATE_SUCCESS",
-             wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
-        task("every job returned", return_jobs="all", page_size=50),
-        task("nothing matches", async_job_id="no-such-job"),
+    listing("everything"),
+    listing("ascending", sort_dir="asc"),
+    listing("explicit sort key", sort_key="create_time", sort_dir="desc"),
+    listing("by id", async_job_id="job-007"),
+    listing("by status", status="COMMIT_SUCCESS"),
+    listing("by domain", domain_name="tenant-blue"),
+    listing("by user", user_name="dba-li"),
+    listing("every filter", status="ASYNC_JOB_VALIDATING", domain_name="demo-domain", user_name="demo-user"),
+    listing("offset and limit", offset=5, limit=7),
+    listing("offset only", offset=55),
+    listing("offset past the end", offset=100),
+    listing("limit over several pages", page_size=10, limit=25),
+    listing("small pages", page_size=7),
+    listing("one page at a time", page_size=10, page_concurrency=1),
+    listing("many pages at a time", page_size=5, page_concurrency=32),
+    listing("chinese", language="zh-cn"),
+    listing("english", language="en-us"),
+    listing("no jobs returned", return_jobs="none"),
+    listing("unfinished jobs", return_jobs="unfinished"),
+    listing("unfinished by validation", return_jobs="unfinished", status="AUTO_PARAM_VALIDATE_SUCCESS",
+         wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
+    listing("every job returned", return_jobs="all", page_size=50),
+    listing("nothing matches", async_job_id="no-such-job"),
 ]
 
 

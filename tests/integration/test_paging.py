@@ -42,4 +42,3 @@ def test_five_thousand_jobs_through_a_page_cap(ansible, start_emulator):
     statuses = emulator.stats()["statuses"]
     assert statuses.get("400", 0) >= 1, statuses  # the cap was hit, and only a few times
     assert statuses.get("400", 0) <= 6, statuses
-
