@@ -157,13 +157,13 @@ class AnsibleRun:
         """The result of the (last) task called ``name``."""
         matches = [result for task_name, result in self.task_results(host) if task_name == name]
         assert matches, "no task %r ran; tasks were %r\n%r" % (
-            name, [task_name for task_name, _ in self.task_results(host)], self)
+            name, [task_name for task_name, _result in self.task_results(host)], self)
         return matches[-1]
 
     def module_result(self, host="localhost"):
         """The only task's result (ad hoc runs and one-task plays)."""
         results = self.task_results(host)
-        assert len(results) == 1, "expected one task, got %r" % [name for name, _ in results]
+        assert len(results) == 1, "expected one task, got %r" % [name for name, _result in results]
         return results[0][1]
 
     def assert_ok(self):
@@ -229,7 +229,8 @@ class Ansible:
         environment.update(env or {})
         started = time.monotonic()
         process = subprocess.run(
-            command, cwd=str(self.workdir), env=environment, capture_output=True, text=True, timeout=timeout)
+            command, cwd=str(self.workdir), env=environment, capture_output=True, text=True, timeout=timeout,
+            check=False)
         return AnsibleRun(command, process.returncode, process.stdout, process.stderr, time.monotonic() - started,
                           results_path)
 

@@ -96,5 +96,5 @@ def test_gate_waits_inside_the_module_not_per_poll(gate_runs):
     _emulator, run = gate_runs["committed, by ids"]
     module_runs = [result for name, result in run.task_results()
                    if name.startswith("hwcloud.drs.commit_gate : ") and "request_stats" in result]
-    assert len(module_runs) <= 2 * len(BATCH_IDS), [name for name, _ in run.task_results()]
+    assert len(module_runs) <= 2 * len(BATCH_IDS), [name for name, _result in run.task_results()]
     assert any(result["request_stats"]["polls"] > 1 for result in module_runs)
