@@ -40,7 +40,7 @@ LISTINGS = [
     listing("no jobs returned", return_jobs="none"),
     listing("unfinished jobs", return_jobs="unfinished"),
     listing("unfinished by validation", return_jobs="unfinished", status="AUTO_PARAM_VALIDATE_SUCCESS",
-         wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
+            wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
     listing("every job returned", return_jobs="all", page_size=50),
     listing("nothing matches", async_job_id="no-such-job"),
 ]
