@@ -80,4 +80,3 @@ class BenchEmulator:
             "max_in_flight": data.get("max_in_flight", 0),
             "all_requests": data.get("total", 0),
         }
-

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """What each step ansible takes with a large module result costs, without a profiler's overhead.
 
 `python benchmarks/large_result_costs.py [--jobs 100000]` builds a result of N jobs shaped like the
@@ -30,7 +29,7 @@ from measure import collections_path  # noqa: E402
 def best_of(function, repeat=3):
     """Least CPU time (this process) of `repeat` calls: other load on the machine barely moves it."""
     timings = []
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         gc.collect()
         start = time.process_time()
         function()
@@ -53,7 +52,7 @@ def main():
     rng = random.Random(1)
     jobs = [{"async_job_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "status": "COMMIT_SUCCESS",
              "domain_name": "demo-domain", "user_name": "migration-bot", "create_time": "2026-11-27T09:30:00Z"}
-            for _ in range(args.jobs)]
+            for _index in range(args.jobs)]
     # what a password-auth run holds in no_log_values: the password, a 1.2 kB IAM token
     secrets = {"demo-password-1", "MII" + "x" * 1200}
     rest = {"changed": False, "total_count": args.jobs, "status_counts": {"COMMIT_SUCCESS": args.jobs},

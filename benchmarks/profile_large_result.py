@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Where the time of a large result goes: `python benchmarks/profile_large_result.py [--jobs 100000]`.
 
 Not part of `make bench` (profiling slows everything down). Runs the module through a playbook with

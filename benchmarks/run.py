@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """hwcloud.drs benchmarks (issue 5): `make bench`, or `python benchmarks/run.py [--quick]`.
 
 Starts the emulator on 127.0.0.1 with a per-request latency, runs every scenario several times with its

@@ -3,6 +3,7 @@ interleaved with its baselines (round robin), so drift on a shared machine hits 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -228,7 +229,7 @@ def import_time(bench):
     env = dict(bench.env, PYTHONPATH=collections)
     code = "import ansible.module_utils.basic; import %s" % MODULE_IMPORT
     module_totals, basic_totals, own_totals, made = [], [], [], {}
-    for _ in range(bench.runs):
+    for _attempt in range(bench.runs):
         sample = run_timed([sys.executable, "-X", "importtime", "-c", code], env=env, cwd=bench.workdir)
         entries = _parse_importtime(sample.stderr)
         top = {entry[3]: entry for entry in entries if entry[0] == 0}
@@ -360,7 +361,7 @@ def concurrent_client_listing(bench, jobs, page=1000, concurrency=10, runs=5):
     state = bench.emulator.state
     url = "%s/v5/%s/batch-async-jobs" % (state["url"], state["project_id"])
     timings = []
-    for _ in range(runs):
+    for _attempt in range(runs):
         session = requests.Session()
         session.trust_env = False
         session.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=concurrency, max_retries=0))
@@ -492,8 +493,8 @@ def scale(bench, jobs=100000, runs=None, pending=100):
     variants = {"ping playbook": lambda: bench.playbook("floor.yml", floor_vars, interpreter=floor_wrapper)}
     for mode in ("all", "unfinished", "none"):
         vars_file = bench.playbook_vars(expected_total=jobs, return_jobs=mode)
-        variants["return_jobs=" + mode] = (lambda path: lambda: bench.playbook(
-            "module_listing.yml", path, interpreter=wrapper))(vars_file)
+        variants["return_jobs=" + mode] = functools.partial(
+            bench.playbook, "module_listing.yml", vars_file, interpreter=wrapper)
     samples = {name: [] for name in variants}
     for index in range(runs):
         for name, action in variants.items():
