@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -41,7 +42,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100000)
     args = parser.parse_args()
-    sys.path.insert(0, collections_path(tempfile.mkdtemp(prefix="hwcloud-drs-costs-")))
+    workdir = tempfile.mkdtemp(prefix="hwcloud-drs-costs-")
+    try:
+        sys.path.insert(0, collections_path(workdir))
+        measure_costs(args.jobs)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure_costs(count):
 
     from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
     from ansible.module_utils.common.parameters import remove_values
@@ -52,10 +61,10 @@ def main():
     rng = random.Random(1)
     jobs = [{"async_job_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "status": "COMMIT_SUCCESS",
              "domain_name": "demo-domain", "user_name": "migration-bot", "create_time": "2026-11-27T09:30:00Z"}
-            for _index in range(args.jobs)]
+            for _index in range(count)]
     # what a password-auth run holds in no_log_values: the password, a 1.2 kB IAM token
     secrets = {"demo-password-1", "MII" + "x" * 1200}
-    rest = {"changed": False, "total_count": args.jobs, "status_counts": {"COMMIT_SUCCESS": args.jobs},
+    rest = {"changed": False, "total_count": count, "status_counts": {"COMMIT_SUCCESS": count},
             "request_stats": {"requests": 100, "retries": 0, "polls": 1, "iam_calls": 1},
             "invocation": {"module_args": {"region": "cn-north-4"}}}
     result = dict(rest, jobs=jobs)
@@ -86,7 +95,7 @@ def main():
         ("main", "transform_to_native_types() (the default callback reading the result)",
          lambda: transform_to_native_types(data)),
     ]
-    print("%d jobs, result JSON %.1f MB; CPU seconds, best of 3" % (args.jobs, len(text) / 1e6))
+    print("%d jobs, result JSON %.1f MB; CPU seconds, best of 3" % (count, len(text) / 1e6))
     for where, what, function in steps:
         print("  %-6s %-80s %6.3f" % (where, what, best_of(function)))
 
