@@ -1,5 +1,7 @@
 """Thousands of jobs: every page, in order, no duplicates, a page cap that forces the page to shrink."""
 
+import json
+
 from harness import MODULE, connection, count_statuses, make_jobs, newest_first
 
 JOBS = make_jobs(5000)
@@ -42,3 +44,19 @@ def test_five_thousand_jobs_through_a_page_cap(ansible, start_emulator):
     statuses = emulator.stats()["statuses"]
     assert statuses.get("400", 0) >= 1, statuses  # the cap was hit, and only a few times
     assert statuses.get("400", 0) <= 6, statuses
+
+
+def test_waiting_on_five_thousand_jobs_returns_counts_only(ansible, start_emulator):
+    """Every poll pages through all 5,000 jobs; return_jobs none keeps the result small."""
+    batch = make_jobs(5000, statuses=("ASYNC_JOB_VALIDATING",))
+    # One poll is about 17 list calls (pages of at most 300): validated during the 3rd poll, committed
+    # during the 5th.
+    emulator = start_emulator(seed_jobs=batch, page_cap=300, validate_after_calls=40, auto_commit_after_calls=75)
+    run = ansible.play([{"name": "wait", MODULE: {"wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.1,
+                                                  "wait_timeout": 120, "return_jobs": "none"},
+                         "register": "result"}], defaults=connection(emulator)).assert_ok()
+    result = run.task("wait")
+    assert result["jobs"] == [] and result["total_count"] == 5000
+    assert result["status_counts"]["COMMIT_SUCCESS"] == 5000
+    assert result["request_stats"]["polls"] >= 4, result["request_stats"]
+    assert len(json.dumps(result)) < 5000  # counts, not 5,000 jobs
