@@ -54,6 +54,7 @@ def cases(module_ansible, start_module_emulator):
         scenarios.add(name, emulator=emulator, **options)
     add_bad_input_cases(scenarios, start_module_emulator())
     add_certificate_cases(scenarios, emulator)
+    scenarios.add("a sort key the service refuses", emulator=emulator, sort_key="name")
     # Slow answers, so that concurrent pages overlap at the service.
     for name, concurrency in (("serial pages", 1), ("concurrent pages", 8)):
         scenarios.add(name, {"seed_jobs": MANY_JOBS, "latency": 0.1}, page_size=10, page_concurrency=concurrency)
@@ -116,6 +117,13 @@ def test_page_concurrency_is_what_the_service_sees(cases):
     assert concurrent["jobs"] == newest_first(MANY_JOBS)
     in_flight = cases.stats("concurrent pages")["max_in_flight"]
     assert 2 <= in_flight <= 8, in_flight
+
+
+def test_a_value_the_service_refuses_fails_naming_it(cases):
+    result = cases.result("a sort key the service refuses")
+    assert result.get("failed")
+    assert result["status_code"] == 400 and result["error_code"] == "DRS.M00201", result
+    assert "sort_key" in result["msg"] and "Hint" in result["msg"], result["msg"]
 
 
 def add_certificate_cases(scenarios, emulator):
