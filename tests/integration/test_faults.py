@@ -73,6 +73,10 @@ def faults(module_ansible, start_module_emulator, trap):
         page_concurrency=1)
     add("token expires at once", style="password", emulator={"token_expire_after_calls": 0})
     add("given token expired", style="token").expire_tokens()
+    add("IAM login 503 once", [{"route": "token", "status": 503, "count": 1}], style="password")
+    add("IAM lookup 429 once", [{"route": "projects", "status": 429, "count": 1, "retry_after": 0}],
+        project_id=None)
+    add("IAM login dropped once", [{"route": "token", "drop": True, "count": 1}], style="password")
     target = "http://127.0.0.1:%d/v5/elsewhere" % trap.server_address[1]
     for style in ("aksk", "token", "password"):
         add("redirect " + style, [{"route": "list", "redirect": target}], style)
@@ -184,6 +188,14 @@ def test_a_truncated_answer_without_end_is_reported(faults):
     assert "Traceback" not in result["msg"] and "\n" not in result["msg"], result["msg"]
     assert "module_stderr" not in result and "exception" not in result, result
     assert faults.stats("truncated body without end")["list_calls"] == 2
+
+
+@pytest.mark.parametrize("case", ["IAM login 503 once", "IAM lookup 429 once", "IAM login dropped once"])
+def test_iam_faults_are_retried_too(faults, case):
+    result = faults.result(case)
+    assert_listed(result)
+    assert result["request_stats"]["retries"] == 1
+    assert result["request_stats"]["iam_calls"] == 2
 
 
 def test_an_expired_token_is_renewed(faults):
