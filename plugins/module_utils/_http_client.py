@@ -188,13 +188,17 @@ class HttpClient(object):
                 raise ModuleFailure(
                     "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
                     "server's certificate" % (action or "Request failed", host, _connection_reason(error)))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as error:
+                # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
                 if attempt < self.max_retries and not _is_unknown_host(error):
                     self._pause(attempt, None)
                     attempt += 1
                     continue
                 if isinstance(error, requests.exceptions.Timeout):
                     what = "%s did not answer within %s seconds" % (host, self.timeout)
+                elif isinstance(error, requests.exceptions.ChunkedEncodingError):
+                    what = "the answer from %s was cut short" % host
                 else:
                     what = "could not connect to %s" % host
                 raise ModuleFailure(
