@@ -8,8 +8,10 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -420,3 +422,15 @@ def assert_no_secret(texts, emulator):
                 assert piece not in text, "a secret (%s...) appears in the output" % secret[:4]
         leaked = RUNTIME_TOKEN.findall(text)
         assert not leaked, "a token appears in the output: %s..." % leaked[0][:8]
+
+
+@contextmanager
+def serving(server):
+    """Serve ``server`` (an http.server) from a daemon thread for the block; shut it down and close it after."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,11 +4,10 @@ All cases run in one ansible-playbook run (each task against its own emulator); 
 """
 
 import http.server
-import threading
 
 import pytest
 
-from harness import Scenarios, make_jobs
+from harness import Scenarios, make_jobs, serving
 
 JOBS = make_jobs(30)
 CLIENT_ERRORS = [
@@ -36,12 +35,8 @@ class Trap(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def trap():
-    server = Trap()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Trap()) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

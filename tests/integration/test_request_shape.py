@@ -7,13 +7,11 @@ filters percent-encoded, redirects never followed.
 
 import http.server
 import json
-import threading
 import urllib.parse
-from contextlib import contextmanager
 
 import pytest
 
-from harness import MODULE
+from harness import MODULE, serving
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 TOKEN = "MIIrecorder-token-value-0123456789"
@@ -62,16 +60,8 @@ def list_answer(record):
     return 200, {"Content-Type": "application/json", "X-Request-Id": "rec-1"}, body
 
 
-@contextmanager
 def recorder(answer=list_answer):
-    server = Recorder(answer)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving(Recorder(answer))
 
 
 def run_module(ansible, server, **options):
