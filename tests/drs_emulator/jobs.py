@@ -228,6 +228,8 @@ class JobStore:
     def commit_all(self, ids=None):
         committed = 0
         with self._lock:
+            # As the commit API does: a job whose validation is due must be committable now.
+            self.advance()
             for job in self.jobs_sorted if ids is None else [self.by_id[i] for i in ids if i in self.by_id]:
                 if job.status == VALIDATE_SUCCESS:
                     job.status = COMMIT_SUCCESS

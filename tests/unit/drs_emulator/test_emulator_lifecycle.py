@@ -78,6 +78,13 @@ def test_control_commit_and_status(fresh):
     assert fresh.jobs()["status_counts"] == {"COMMIT_SUCCESS": 7, "ASYNC_JOB_SOMETHING_NEW": 3}
 
 
+def test_control_commit_applies_due_validation_first():
+    # Nothing has listed the jobs yet: the commit itself must apply the validation that is due.
+    with EmulatorProcess(seed_jobs=[{"async_job_id": "due-now"}], validate_after_calls=0, in_process=True) as emulator:
+        assert emulator.commit_jobs()["committed"] == 1
+        assert emulator.jobs()["status_counts"] == {"COMMIT_SUCCESS": 1}
+
+
 def test_unknown_status_then_validation(fresh):
     fresh.seed(count=10, unknown_status_count=4, validate_after_calls=1)
     client = Client(fresh.state)
