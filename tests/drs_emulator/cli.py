@@ -86,15 +86,8 @@ def options_from_arguments(arguments):
             "fail_count": arguments.fail_count,
             "unknown_status_count": arguments.unknown_status_count,
         },
-        "settings": {
-            "latency": arguments.latency,
-            "page_cap": arguments.page_cap,
-            "default_limit": arguments.default_limit,
-            "empty_result_422": arguments.empty_result_422,
-            "token_expire_after_calls": arguments.token_expire_after_calls,
-            "token_ttl_seconds": arguments.token_ttl_seconds,
-            "clock_skew_seconds": arguments.clock_skew_seconds,
-        },
+        # Every run-time setting has a flag of the same name.
+        "settings": {name: getattr(arguments, name) for name in config.SETTING_TYPES},
     }
 
 
