@@ -195,8 +195,7 @@ class Emulator:
         lifecycle = dict(lifecycle or {})
         return self.store.seed(
             jobs,
-            schedule={key: lifecycle.get(key) for key in (
-                "validate_after_calls", "validate_after_seconds", "auto_commit_after_calls", "auto_commit_after_seconds")},
+            schedule=lifecycle,  # Cohort reads its four thresholds from it
             fail_ids=lifecycle.get("fail_ids") or (),
             fail_count=lifecycle.get("fail_count") or 0,
             unknown_status_count=lifecycle.get("unknown_status_count") or 0,
