@@ -230,7 +230,7 @@ class HttpClient(object):
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")
-        delay = backoff_seconds(attempt, retry_after, self.jitter or random.random)
+        delay = backoff_seconds(attempt, retry_after, self.jitter)
         if self.sleep is not None:
             self.sleep(delay)
         else:

@@ -96,16 +96,20 @@ class Pager(object):
             # (jobs can vanish between requests), so this never loops.
             pending.appendleft((start + len(items), start + size))
 
+    def _requeue_smaller(self, error, pending, start, size):
+        """A page refused as too large goes back to the queue, to be asked again smaller; other errors end the run."""
+        if not _page_too_large(error, size):
+            raise error
+        self._shrink(size)
+        pending.appendleft((start, start + size))
+
     def _fetch_serially(self, pending, pages):
         while pending:
             start, size = self._next_page(pending)
             try:
                 outcome = self.fetch_page(start, size)
             except ApiError as error:
-                if not _page_too_large(error, size):
-                    raise
-                self._shrink(size)
-                pending.appendleft((start, start + size))
+                self._requeue_smaller(error, pending, start, size)
                 continue
             self._accept(pending, pages, start, size, outcome)
 
@@ -125,10 +129,7 @@ class Pager(object):
                     start, size = in_flight.pop(future)
                     error = future.exception()
                     if error is not None:
-                        if not _page_too_large(error, size):
-                            raise error
-                        self._shrink(size)
-                        pending.appendleft((start, start + size))
+                        self._requeue_smaller(error, pending, start, size)
                         continue
                     self._accept(pending, pages, start, size, future.result())
         finally:
