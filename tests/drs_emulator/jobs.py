@@ -200,11 +200,14 @@ class JobStore:
         with self._lock:
             for cohort in self.cohorts:
                 if cohort.validation_due(now, self.list_calls):
-                    cohort.validated = True
-                    self._transition(cohort, PENDING_STATUSES, None)
+                    self._validate(cohort)
                 if cohort.validated and cohort.auto_commit_due(now, self.list_calls):
                     cohort.auto_committed = True
                     self._transition(cohort, (VALIDATE_SUCCESS,), COMMIT_SUCCESS)
+
+    def _validate(self, cohort):
+        cohort.validated = True
+        self._transition(cohort, PENDING_STATUSES, None)
 
     def _transition(self, cohort, from_statuses, to_status):
         for job in self.jobs_sorted:
@@ -225,12 +228,16 @@ class JobStore:
             self._status_dirty = True
             return job
 
+    def _select(self, ids):
+        """Every job (ids None) or the known ones among ids."""
+        return self.jobs_sorted if ids is None else [self.by_id[i] for i in ids if i in self.by_id]
+
     def commit_all(self, ids=None):
         committed = 0
         with self._lock:
             # As the commit API does: a job whose validation is due must be committable now.
             self.advance()
-            for job in self.jobs_sorted if ids is None else [self.by_id[i] for i in ids if i in self.by_id]:
+            for job in self._select(ids):
                 if job.status == VALIDATE_SUCCESS:
                     job.status = COMMIT_SUCCESS
                     committed += 1
@@ -239,7 +246,7 @@ class JobStore:
 
     def set_status(self, status, ids=None):
         with self._lock:
-            jobs = self.jobs_sorted if ids is None else [self.by_id[i] for i in ids if i in self.by_id]
+            jobs = self._select(ids)
             for job in jobs:
                 job.status = status
             self._status_dirty = True
@@ -250,8 +257,7 @@ class JobStore:
         with self._lock:
             for cohort in self.cohorts:
                 if not cohort.validated:
-                    cohort.validated = True
-                    self._transition(cohort, PENDING_STATUSES, None)
+                    self._validate(cohort)
 
     # listing ---------------------------------------------------------------------------------
     def list_page(self, filters, offset, limit, descending):
