@@ -167,7 +167,7 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         if rule.get("html"):
             reason = http.server.BaseHTTPRequestHandler.responses.get(status, ("Error",))[0]
             return Response(status, html_page(status, reason), content_type="text/html", headers=headers)
-        return Response(status, json.dumps({"error_code": code, "error_msg": message}), headers=headers)
+        return EmulatorHandler._error_response(ApiError(status, code, message, headers=headers))
 
     @staticmethod
     def _error_response(error):
