@@ -108,7 +108,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="hwcloud-drs-profile-")
     try:
         env = ansible_env(workdir, collections_path(workdir))
-        with BenchEmulator(workdir, latency_ms=args.latency_ms) as emulator:
+        with BenchEmulator(latency_ms=args.latency_ms) as emulator:
             bench = Bench(emulator, env, workdir, 1, args.latency_ms)
             emulator.replace_jobs(args.jobs)
             vars_file = bench.playbook_vars(expected_total=args.jobs, return_jobs=args.return_jobs)

@@ -119,7 +119,7 @@ def main(argv=None):
     rows = []
     try:
         env = ansible_env(workdir, collections_path(workdir))
-        with BenchEmulator(workdir, latency_ms=args.latency_ms) as emulator:
+        with BenchEmulator(latency_ms=args.latency_ms) as emulator:
             bench = scenarios.Bench(emulator, env, workdir, runs, args.latency_ms, log=log)
             if "overhead" in selected:
                 rows += scenarios.task_overhead(bench)
