@@ -179,14 +179,15 @@ finally:
 '''
 
 
-def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False, profile_to=None):
+def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False, profile_to=None, log=None):
     """Write an interpreter wrapper; return (path, log path).
 
     extra_args go between python and the module file; trace_http records the start and end of every
-    HTTP request the module sends; profile_to runs the module under cProfile into that file.
+    HTTP request the module sends; profile_to runs the module under cProfile into that file; log is
+    where the records go, by default a file of the wrapper's own (another wrapper's log to share it).
     """
     path = os.path.join(workdir, "python-" + name)
-    log = os.path.join(workdir, "python-" + name + ".jsonl")
+    log = log or os.path.join(workdir, "python-" + name + ".jsonl")
     extra_args = list(extra_args)
     if trace_http:
         bootstrap = os.path.join(workdir, "http-trace-" + name + ".py")

@@ -484,11 +484,7 @@ def scale(bench, jobs=100000, runs=None, pending=100):
     bench.emulator.replace_jobs_gate(jobs, pending)
     wrapper, log = make_interpreter_wrapper(bench.workdir, "scale", trace_http=True)
     # ping must not pay the HTTP trace's import of requests: a plain wrapper writing to the same log
-    floor_wrapper = make_interpreter_wrapper(bench.workdir, "scale-floor")[0]
-    with open(floor_wrapper, encoding="utf-8") as handle:
-        text = handle.read().replace(log.replace("scale", "scale-floor"), log)
-    with open(floor_wrapper, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    floor_wrapper = make_interpreter_wrapper(bench.workdir, "scale-floor", log=log)[0]
     floor_vars = bench.playbook_vars()
     variants = {"ping playbook": lambda: bench.playbook("floor.yml", floor_vars, interpreter=floor_wrapper)}
     for mode in ("all", "unfinished", "none"):
