@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from emulator import BenchEmulator  # noqa: E402
-from measure import ansible_env, collections_path, make_interpreter_wrapper, read_wrapper_records, run_timed, tool  # noqa: E402
+from measure import ansible_env, collections_path, make_interpreter_wrapper, read_wrapper_records, run_timed  # noqa: E402
 from scenarios import PLAYBOOKS, Bench  # noqa: E402
 
 CONTROLLER_DRIVER = '''
@@ -134,7 +134,6 @@ def main():
             for name in sorted(os.listdir(outdir)):
                 label = "controller " + name[:-5]
                 buckets(top(os.path.join(outdir, name), label, args.limit), label)
-            tool("ansible-playbook")
     finally:
         if args.keep:
             print("kept %s" % workdir)
