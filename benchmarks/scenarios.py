@@ -46,26 +46,17 @@ class Bench:
             json.dump(self.emulator.state, handle)
         return path
 
-    def connection(self, style="token"):
+    def connection(self):
+        """The module's connection options for the emulator, token auth."""
         state = self.emulator.state
-        options = {
+        return {
             "region": state["region"],
             "project_id": state["project_id"],
             "endpoint": state["url"],
             "iam_endpoint": state["url"],
             "ca_path": state["ca_path"],
+            "auth_token": state["auth_token"],
         }
-        if style == "token":
-            options["auth_token"] = state["auth_token"]
-        elif style == "password":
-            options.update(
-                iam_user_name=state["iam_user_name"],
-                iam_password=state["iam_password"],
-                iam_domain_name=state["iam_domain_name"],
-            )
-        elif style == "aksk":
-            options.update(access_key=state["access_key"], secret_key=state["secret_key"])
-        return options
 
     def playbook_vars(self, style="token", **extra):
         state = self.emulator.state
@@ -154,7 +145,7 @@ def task_overhead(bench):
         "uri": lambda: bench.adhoc("ansible.builtin.uri", uri_args),
     }
     if module_available():
-        variants["module"] = lambda: bench.adhoc(MODULE, bench.connection("token"))
+        variants["module"] = lambda: bench.adhoc(MODULE, bench.connection())
     samples = bench.round_robin(variants, bench.runs)
     ping = _median_of(samples["ping"], "wall")
     uri = _median_of(samples["uri"], "wall")
