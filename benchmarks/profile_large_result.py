@@ -133,7 +133,12 @@ def main():
             print("controller under cProfile: playbook %.2f s" % sample.wall)
             for name in sorted(os.listdir(outdir)):
                 label = "controller " + name[:-5]
-                buckets(top(os.path.join(outdir, name), label, args.limit), label)
+                path = os.path.join(outdir, name)
+                if not os.path.getsize(path):
+                    # A worker that ended without leaving its finally block writes an empty file.
+                    print("==== %s: no profile (empty file), skipped" % label)
+                    continue
+                buckets(top(path, label, args.limit), label)
     finally:
         if args.keep:
             print("kept %s" % workdir)
