@@ -10,13 +10,14 @@ import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ModuleFailure
 
-VALIDATING = "ASYNC_JOB_VALIDATING"
-VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
-VALIDATED = "AUTO_PARAM_VALIDATE_SUCCESS"
-COMMITTED = "COMMIT_SUCCESS"
-KNOWN_STATUSES = (VALIDATING, VALIDATE_FAILED, VALIDATED, COMMITTED)
-# A committed job has also passed validation.
-SATISFIES = {VALIDATED: frozenset((VALIDATED, COMMITTED)), COMMITTED: frozenset((COMMITTED,))}
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (  # noqa: F401  (re-exported)
+    COMMITTED,
+    SATISFIES,
+    STATUSES as KNOWN_STATUSES,
+    VALIDATE_FAILED,
+    VALIDATED,
+    VALIDATING,
+)
 # How many jobs a message names before it says "and N more".
 NAMED_JOBS = 20
 
