@@ -5,11 +5,11 @@
 # Nothing is left running: the emulator is stopped on every exit path, and it also exits by itself
 # when this script is gone (--parent-pid).
 #
-# Needs the virtualenv make creates (PY=.venv/bin/python by default, or give PY=/path/to/python).
+# Needs the virtualenv make creates (PY=.venv/dev/bin/python by default, or give PY=/path/to/python).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PY=${PY:-$repo/.venv/bin/python}
+PY=${PY:-$repo/.venv/dev/bin/python}
 bin=$(dirname "$PY")
 if [ ! -x "$PY" ] || [ ! -x "$bin/ansible-playbook" ]; then
     echo "demo: $PY with ansible-playbook beside it is needed; run 'make demo' (it creates .venv)" >&2

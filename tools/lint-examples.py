@@ -4,7 +4,7 @@ ansible-lint does not look inside a module's documentation, so the examples user
 otherwise escape the rules the role and the playbooks follow. The EXAMPLES text is kept as the
 author wrote it (indented under ``tasks:``), so formatting rules apply to it too.
 
-Usage: python tools/lint-examples.py WORKDIR (run by ``make lint`` with .venv/bin on PATH).
+Usage: python tools/lint-examples.py WORKDIR (run by ``make lint`` with .venv/dev/bin on PATH).
 """
 
 import json

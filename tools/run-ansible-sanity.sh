@@ -1,44 +1,50 @@
 #!/usr/bin/env bash
-# Run `ansible-test sanity` on this collection, offline apart from PyPI.
+# Run `ansible-test sanity` of one ansible-core release on this collection, offline apart from PyPI.
 #
-# ansible-test needs the collection at .../ansible_collections/hwcloud/drs, so the
-# files git knows about (tracked, plus untracked ones that are not ignored) are copied
-# into .venv/sanity/ansible_collections/hwcloud/drs. A copy rather than a symlink:
-# ansible-test resolves symlinks and would otherwise see the real path.
+# Usage: tools/run-ansible-sanity.sh VENV [extra ansible-test sanity arguments]
+#   VENV is a virtualenv holding the ansible-core release to test with (for example .venv/core-2.16);
+#   its Python is the one the sanity tests run on.
 #
-# Each sanity test runs in its own virtual environment under ~/.ansible/test/venv.
-# ansible-test bootstraps pip in those with a script it downloads from a host CI cannot
-# reach; tools/ansible_test_get_pip.py replaces it, using a pip wheel from PyPI.
+# ansible-test needs the collection at .../ansible_collections/hwcloud/drs, so the files git knows about
+# (tracked, plus untracked ones that are not ignored) are copied into VENV/sanity/ansible_collections/
+# hwcloud/drs. A copy rather than a symlink: ansible-test resolves symlinks and would otherwise see the
+# real path.
 #
-# Usage: tools/run-ansible-sanity.sh [extra ansible-test sanity arguments]
+# Each sanity test runs in its own virtual environment under ~/.ansible/test/venv. ansible-test bootstraps
+# pip in those with a script it downloads from a host CI cannot reach; tools/ansible_test_get_pip.py
+# replaces it, using a pip wheel from PyPI.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-python_version="${ANSIBLE_TEST_PYTHON:-3.11}"
-ansible_test="${ANSIBLE_TEST:-ansible-test}"
-sanity_root="$root/.venv/sanity"
+venv="$(cd "${1:?usage: tools/run-ansible-sanity.sh VENV [ansible-test arguments]}" && pwd)"
+shift
+# ansible-test looks for pythonX.Y on PATH; pyenv's shims there refuse versions that are not active.
+export PATH="$venv/bin:$PATH"
+python_version="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+sanity_root="$venv/sanity"
 copy="$sanity_root/ansible_collections/hwcloud/drs"
 
 # The pip version ansible-test installs into its virtual environments.
-pip_version="$(python3 - <<'PY'
+pip_version="$(python - <<'PY'
 import re, ansible_test._internal.python_requirements as requirements
 source = open(requirements.__file__, encoding='utf-8').read()
 print(re.search(r"default_packages = dict\(\s*pip='([^']+)'", source).group(1))
 PY
 )"
-# One run at a time per work tree: a second run would delete the copy under the first one.
-mkdir -p "$root/.venv"
-exec 9> "$root/.venv/sanity.lock"
+
+# One run at a time on this machine: every checkout shares ~/.ansible/test (its virtualenvs and pip
+# bootstrap), and two runs building the same virtualenv break each other's pip.
+cache="$HOME/.ansible/test/cache"
+mkdir -p "$cache"
+exec 9> "$HOME/.ansible/test/hwcloud-drs-sanity.lock"
 if ! flock --nonblock 9; then
-    echo "waiting for another ansible-test sanity run in this work tree to finish..." >&2
+    echo "waiting for another ansible-test sanity run on this machine to finish..." >&2
     flock 9
 fi
 
-cache="$HOME/.ansible/test/cache"
 get_pip="$cache/get_pip_${pip_version//./_}.py"
-mkdir -p "$cache"
 if ! compgen -G "$cache/pip-${pip_version}-*.whl" > /dev/null; then
-    python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$cache" "pip==${pip_version}"
+    python -m pip download --quiet --no-deps --only-binary=:all: --dest "$cache" "pip==${pip_version}"
 fi
 cp "$root/tools/ansible_test_get_pip.py" "$get_pip"
 
@@ -56,4 +62,4 @@ cd "$copy"
 # ansible-test lists files through the nearest git repository above the collection; without
 # one of its own here it would find this repository, in which .venv/ is ignored, and test nothing.
 git init --quiet .
-exec "$ansible_test" sanity --venv --python "$python_version" --color no "$@"
+exec ansible-test sanity --venv --python "$python_version" --color no "$@"

@@ -30,9 +30,8 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._http_client import (
     parse_json,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import COMMITTED, STATUSES as KNOWN_STATUSES
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
-    COMMITTED,
-    KNOWN_STATUSES,
     is_finished,
     job_id,
     job_status,

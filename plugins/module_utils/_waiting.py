@@ -10,14 +10,7 @@ import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ModuleFailure
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (  # noqa: F401  (re-exported)
-    COMMITTED,
-    SATISFIES,
-    STATUSES as KNOWN_STATUSES,
-    VALIDATE_FAILED,
-    VALIDATED,
-    VALIDATING,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import SATISFIES, VALIDATE_FAILED, VALIDATED
 # How many jobs a message names before it says "and N more".
 NAMED_JOBS = 20
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Make sure .venv/dev holds the development tools of requirements-dev.txt with the newest ansible-core that
+# the available Python allows: Python 3.13 or 3.12 when present (ansible-core 2.20 and later need 3.12);
+# otherwise the newest older release whose Python is found replaces the ansible-core pin.
+# PYTHON=/path/to/python overrides the choice.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=tools/venv-common.sh
+source "$root/tools/venv-common.sh"
+
+newest=$(awk '!/^#/ && NF { release = $1 } END { print release }' "$root/tests/requirements/matrix.txt")
+python=${PYTHON:-}
+[ -n "$python" ] || python=$("$root/tools/find-python.sh" 3.13 3.12 3.11 3.10) || {
+    echo "no Python 3.10 to 3.13 found (on PATH or installed with pyenv)" >&2
+    exit 3
+}
+version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+release=""
+while read -r candidate pythons; do
+    case " $pythons " in *" $version "*) release=$candidate ;; esac
+done < <(grep -v '^#' "$root/tests/requirements/matrix.txt" | grep .)
+if [ -z "$release" ]; then
+    echo "Python $version ($python) runs no supported ansible-core release; see tests/requirements/matrix.txt" >&2
+    exit 3
+fi
+
+requirements="$root/requirements-dev.txt"
+if [ "$release" != "$newest" ]; then
+    echo "== Python $version allows ansible-core $release at most (the newest, $newest, needs Python 3.12+)" >&2
+    pinned=$(grep -m1 '^ansible-core==' "$root/tests/requirements/core-$release.txt")
+    requirements="$root/.venv/requirements-dev-$release.txt"
+    mkdir -p "$root/.venv"
+    sed "s/^ansible-core==.*/$pinned/" "$root/requirements-dev.txt" > "$requirements"
+fi
+ensure_venv "$root/.venv/dev" "$python" "$requirements"
+mkdir -p "$root/.venv/collections/ansible_collections/hwcloud"
+ln -sfn "$root" "$root/.venv/collections/ansible_collections/hwcloud/drs"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The test stages of every supported ansible-core release (what `make test` and .ci/run run).
+#
+# For each release in tests/requirements/matrix.txt: ansible-test sanity, the unit tests and the
+# integration smoke set (pytest -m smoke), each in .venv/core-<release> on a Python the release supports;
+# on the newest release the full integration suite replaces the smoke set. Then the lint stage.
+#
+# Environment:
+#   CORE="2.16 2.21"   only these releases (no lint stage unless STAGES names it)
+#   STAGES="unit smoke" only these stages (sanity unit smoke integration lint)
+#   PYTEST_ARGS, SANITY_ARGS  passed on to pytest / ansible-test sanity
+#   CI=true            a release without a suitable Python fails instead of being skipped
+# Every stage runs even when an earlier one failed; the summary names each result, and the exit status
+# is non-zero when any stage failed.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 1
+
+releases=$(awk '!/^#/ && NF { print $1 }' tests/requirements/matrix.txt)
+newest=$(echo "$releases" | tail -n 1)
+selected=${CORE:-$releases}
+all_stages="sanity unit smoke integration lint"
+wanted=${STAGES:-$all_stages}
+if [ -z "${CORE:-}" ] || [[ " $wanted " == *" lint "* && -n "${STAGES:-}" ]]; then run_lint=1; else run_lint=0; fi
+for stage in $wanted; do
+    [[ " $all_stages " == *" $stage "* ]] || { echo "unknown stage '$stage' (known: $all_stages)" >&2; exit 2; }
+done
+
+summary=""
+failed=0
+record() {  # release stage result seconds
+    summary+=$(printf '%-8s %-12s %-8s %5ss' "$1" "$2" "$3" "$4")$'\n'
+    [ "$3" = "FAILED" ] && failed=1
+    return 0
+}
+
+pytest_stage() {  # venv stage [pytest arguments]
+    local venv=$1 stage=$2 status=0
+    shift 2
+    # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words
+    "$venv/bin/python" -m pytest -o cache_dir="$venv/pytest-cache" ${PYTEST_ARGS:--ra} "$@" || status=$?
+    if [ "$status" -eq 5 ]; then
+        echo "ERROR: pytest collected no test for the $stage stage" >&2
+    fi
+    return "$status"
+}
+
+run_stage() {  # release venv stage
+    local release=$1 venv=$2 stage=$3
+    case $stage in
+        # shellcheck disable=SC2086  # SANITY_ARGS is a list of words
+        sanity) tools/run-ansible-sanity.sh "$venv" ${SANITY_ARGS:-} ;;
+        unit) pytest_stage "$venv" unit tests/unit ;;
+        smoke) pytest_stage "$venv" smoke -m smoke tests/integration ;;
+        integration) pytest_stage "$venv" integration tests/integration ;;
+    esac
+}
+
+for release in $selected; do
+    stages=""
+    for stage in sanity unit smoke integration; do
+        [[ " $wanted " == *" $stage "* ]] || continue
+        # The newest release runs the full suite, which holds the smoke set; older ones run the smoke set
+        # unless the full suite is asked for them by name (STAGES=integration CORE=2.16).
+        if [ "$stage" = smoke ] && [ "$release" = "$newest" ] && [[ " $wanted " == *" integration "* ]]; then continue; fi
+        if [ "$stage" = integration ] && [ "$release" != "$newest" ] && [ -z "${STAGES:-}" ]; then continue; fi
+        stages+=" $stage"
+    done
+    [ -n "$stages" ] || continue
+    venv=$(tools/core-venv.sh "$release")
+    status=$?
+    if [ $status -ne 0 ]; then
+        if [ $status -eq 3 ] && [ "${CI:-}" != "true" ]; then
+            echo "== SKIPPING ansible-core $release: no Python for it on this machine (CI fails here instead)"
+            for stage in $stages; do record "$release" "$stage" "skipped" 0; done
+        else
+            for stage in $stages; do record "$release" "$stage" "FAILED" 0; done
+        fi
+        continue
+    fi
+    python_version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    core_version=$("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')
+    for stage in $stages; do
+        echo "======== ansible-core $core_version on Python $python_version: $stage"
+        started=$(date +%s)
+        if run_stage "$release" "$venv" "$stage"; then result=passed; else result=FAILED; fi
+        record "$release" "$stage" "$result" $(( $(date +%s) - started ))
+    done
+done
+
+if [ "$run_lint" -eq 1 ] && [[ " $wanted " == *" lint "* ]]; then
+    echo "======== lint (development virtualenv .venv/dev)"
+    started=$(date +%s)
+    if make --no-print-directory lint; then result=passed; else result=FAILED; fi
+    record "dev" "lint" "$result" $(( $(date +%s) - started ))
+fi
+
+echo "======== test summary"
+printf '%-8s %-12s %-8s %6s\n' release stage result time
+printf '%s' "$summary"
+count() { printf '%s' "$summary" | awk -v result="$1" '$3 == result' | wc -l | tr -d ' '; }
+echo "stages: $(count passed) passed, $(count FAILED) failed, $(count skipped) skipped"
+exit "$failed"

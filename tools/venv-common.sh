@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Sourced by tools/core-venv.sh and tools/dev-venv.sh: build or refresh one virtualenv from one pinned file.
+#
+# ensure_venv DIR PYTHON REQUIREMENTS [EXTRA_PIP_ARGS...]
+#   DIR is (re)created from PYTHON when it is missing or was made by another interpreter; the pins are
+#   installed when they changed. DIR/.installed holds the interpreter and a copy of what was installed,
+#   so a fresh checkout with the same pins reuses the virtualenv as it is.
+
+ensure_venv() {
+    local dir=$1 python=$2 requirements=$3
+    shift 3
+    local stamp="$dir/.installed" wanted
+    wanted="$(printf 'python=%s\n' "$python"; cat "$requirements"; printf '%s\n' "$@")"
+    if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+        return 0
+    fi
+    if [ ! -x "$dir/bin/python" ] || ! head -n 1 "$stamp" 2>/dev/null | grep -qxF "python=$python"; then
+        echo "== creating $dir with $("$python" --version 2>&1) ($python)" >&2
+        rm -rf "$dir"
+        "$python" -m venv "$dir" || return 1
+    fi
+    echo "== installing $(basename "$requirements") into $dir" >&2
+    # Some machines' pip configuration names local package folders that do not exist: pip warns once per
+    # package, which only buries the real messages.
+    "$dir/bin/python" -m pip install --disable-pip-version-check --quiet --requirement "$requirements" "$@" 2>&1 \
+        | { grep -v "^WARNING: Location 'file:" >&2 || true; }
+    [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+    printf '%s\n' "$wanted" > "$stamp"
+}
+
+# The Pythons listed for an ansible-core release in tests/requirements/matrix.txt.
+pythons_for_release() {
+    awk -v release="$1" '$1 == release { $1 = ""; print }' "$(dirname "${BASH_SOURCE[0]}")/../tests/requirements/matrix.txt"
+}
