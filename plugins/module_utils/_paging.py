@@ -70,7 +70,8 @@ class Pager(object):
             try:
                 total, items = self.fetch_page(offset, size)
                 break
-            except Exception as error:  # pylint: disable=broad-except  (the caller's judge says which)
+            # Any error: the caller's is_page_too_large() says which ones mean "ask again smaller".
+            except Exception as error:
                 if not self._refused_as_too_large(error, size):
                     raise
                 self._shrink(size)
@@ -117,7 +118,8 @@ class Pager(object):
             start, size = self._next_page(pending)
             try:
                 outcome = self.fetch_page(start, size)
-            except Exception as error:  # pylint: disable=broad-except  (the caller's judge says which)
+            # Any error: the caller's is_page_too_large() says which ones mean "ask again smaller".
+            except Exception as error:
                 self._requeue_smaller(error, pending, start, size)
                 continue
             self._accept(pending, pages, start, size, outcome)

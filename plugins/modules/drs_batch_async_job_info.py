@@ -358,8 +358,7 @@ class BatchAsyncJobInfo(DrsModule):
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
-        client = self.connect(pool_size=params["page_concurrency"])
-        self.jobs_path = "/v5/%s/batch-async-jobs" % quote(client.project_id, safe="")
+        self.connect(pool_size=params["page_concurrency"])
         pager = Pager(self.fetch_page, page_size=params["page_size"], concurrency=params["page_concurrency"],
                       identity=job_id, is_page_too_large=is_page_too_large,
                       times_throttled=lambda: self.stats.throttled)
@@ -390,7 +389,8 @@ class BatchAsyncJobInfo(DrsModule):
         query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
         query.update(offset=offset, limit=size)
         try:
-            payload = self.client.get_json(self.jobs_path, query, {"X-Language": params["language"]}, LISTING)
+            path = "/v5/%s/batch-async-jobs" % quote(self.client.project_id, safe="")
+            payload = self.client.get_json(path, query, {"X-Language": params["language"]}, LISTING)
         except ApiError as error:
             if (error.status_code, error.error_code) == NOTHING_MATCHED:
                 return 0, []

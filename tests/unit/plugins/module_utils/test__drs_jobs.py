@@ -75,5 +75,5 @@ def test_long_lists_are_cut_in_messages():
 
 
 def test_only_validated_and_committed_can_be_waited_for():
-    assert set(_drs_jobs.SATISFIES) == set(_drs_jobs.WAITABLE_STATUSES) == {"AUTO_PARAM_VALIDATE_SUCCESS",
-                                                                              "COMMIT_SUCCESS"}
+    waitable = {"AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"}
+    assert set(_drs_jobs.SATISFIES) == set(_drs_jobs.WAITABLE_STATUSES) == waitable

@@ -22,8 +22,6 @@ def test_each_documented_code_gets_its_hint(status, code, words):
         assert word in hint
 
 
-
-
 @pytest.mark.parametrize("status,words", [
     (302, ["redirect", "never followed"]), (500, ["max_retries"]), (503, ["max_retries"]), (401, ["credentials"]),
     (404, ["endpoint"]), (429, ["page_concurrency"]),

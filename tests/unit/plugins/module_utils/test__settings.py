@@ -41,7 +41,7 @@ def test_two_sets_in_environment_is_an_error_naming_both_variables():
 
 def test_empty_environment_values_count_as_unset():
     settings = _resolve(environ={"HW_AUTH_TOKEN": "", "HUAWEICLOUD_SDK_AK": "", "HW_ACCESS_KEY": "a",
-                                   "HW_SECRET_KEY": "s"})
+                                 "HW_SECRET_KEY": "s"})
     assert settings.credentials.kind == "access_keys"
     assert settings.credentials.values == {"access_key": "a", "secret_key": "s"}
 
@@ -58,7 +58,7 @@ def test_sdk_variable_names_win_over_terraform_names():
 
 def test_environment_secrets_are_reported_for_scrubbing():
     settings = _resolve(environ={"HW_ACCESS_KEY": "a", "HW_SECRET_KEY": "sk-secret",
-                                   "HW_SECURITY_TOKEN": "sec-token"})
+                                 "HW_SECURITY_TOKEN": "sec-token"})
     assert sorted(settings.environment_secrets) == ["sec-token", "sk-secret"]
     password = _resolve(environ={"HW_USER_NAME": "u", "HW_USER_PASSWORD": "pw", "HW_DOMAIN_NAME": "d"})
     assert password.environment_secrets == ["pw"]
@@ -99,7 +99,7 @@ def test_default_endpoints_follow_the_region():
 
 def test_region_and_project_and_iam_endpoint_come_from_the_environment():
     settings = resolve_settings(AK_SK, {"HW_REGION_NAME": "ap-southeast-1", "HW_PROJECT_ID": "p1",
-                                            "HUAWEICLOUD_SDK_IAM_ENDPOINT": "https://iam.example"})
+                                        "HUAWEICLOUD_SDK_IAM_ENDPOINT": "https://iam.example"})
     assert (settings.region, settings.project_id) == ("ap-southeast-1", "p1")
     assert settings.endpoint == "https://drs.ap-southeast-1.myhuaweicloud.com"
 
