@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hwcloud.drs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The DRS batch async job vocabulary: statuses and which status satisfies which.
+"""The DRS batch async job vocabulary: statuses, which status satisfies which, and what to tell the user.
 
 The single source for the modules' choices, the role's checks, the tests and the emulator. Standard
 library only, so that the emulator can load this file on its own.
 Private to this collection: the interface may change without notice.
 """
+
+import collections
 
 VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
@@ -19,3 +21,73 @@ STATUSES = (VALIDATING, VALIDATE_FAILED, VALIDATED, COMMITTED)
 # The statuses a wait may aim for, and what reaches each: a committed job has also passed validation.
 SATISFIES = {VALIDATED: frozenset((VALIDATED, COMMITTED)), COMMITTED: frozenset((COMMITTED,))}
 WAITABLE_STATUSES = (VALIDATED, COMMITTED)
+
+# How many jobs a message names before it says "and N more".
+NAMED_JOBS = 20
+
+
+def job_id(job):
+    return job.get("async_job_id") if isinstance(job, dict) else None
+
+
+def job_status(job):
+    # The API is in beta: a job that is not a dict, or has no status, is kept as it is and counts as pending.
+    return job.get("status") if isinstance(job, dict) else None
+
+
+def satisfies(job, wanted_status):
+    """True when the job's status is ``wanted_status`` or one that implies it."""
+    return job_status(job) in SATISFIES[wanted_status]
+
+
+def all_satisfy(jobs, wanted_status):
+    """True when there is at least one job and every one satisfies ``wanted_status``.
+
+    Any other status, known or not, is not yet: the API is in beta and may add statuses.
+    """
+    return bool(jobs) and all(satisfies(job, wanted_status) for job in jobs)
+
+
+def any_failed(jobs):
+    return any(job_status(job) == VALIDATE_FAILED for job in jobs)
+
+
+def count_statuses(jobs):
+    """Jobs per status: a key for each known status (0 when none), plus any other status seen."""
+    counts = dict((status, 0) for status in STATUSES)
+    for status, count in collections.Counter(job_status(job) for job in jobs).items():
+        status = "UNKNOWN" if status is None else str(status)
+        counts[status] = counts.get(status, 0) + count
+    return counts
+
+
+def _name_jobs(jobs, with_status):
+    names = ["%s (%s)" % (job_id(job), job_status(job)) if with_status else str(job_id(job))
+             for job in jobs[:NAMED_JOBS]]
+    if len(jobs) > NAMED_JOBS:
+        names.append("and %d more" % (len(jobs) - NAMED_JOBS))
+    return ", ".join(names)
+
+
+def failure_message(jobs):
+    failed = [job for job in jobs if job_status(job) == VALIDATE_FAILED]
+    return ("%d matched job%s failed validation (%s): %s. Hint: read each job's reasons in the DRS console or "
+            "with the batch async job detail API, fix them and create the jobs again" % (
+                len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED, _name_jobs(failed, False)))
+
+
+def timeout_message(jobs, wanted_status, waited):
+    if not jobs:
+        return ("Timed out after %d seconds waiting for jobs to reach %s: no job matched the query. Hint: check "
+                "async_job_id and the other filters, or raise wait_timeout if the batch is still being created" % (
+                    waited, wanted_status))
+    pending = [job for job in jobs if not satisfies(job, wanted_status)]
+    message = "Timed out after %d seconds waiting for %d job%s to reach %s; %d still pending: %s" % (
+        waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, len(pending), _name_jobs(pending, True))
+    uncommitted = [job for job in pending if job_status(job) == VALIDATED]
+    if uncommitted:
+        message += (". Hint: %d job%s passed validation but %s not committed; nothing commits a batch by itself: "
+                    "commit it (DRS console or the batch commit API), then wait again" % (
+                        len(uncommitted), "" if len(uncommitted) == 1 else "s",
+                        "is" if len(uncommitted) == 1 else "are"))
+    return message

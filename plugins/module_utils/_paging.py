@@ -9,10 +9,7 @@ Private to this collection: the interface may change without notice.
 import collections
 import threading
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ApiError
-
-PAGE_TOO_LARGE_CODES = frozenset(("DRS.M00211",))
-# Sibling DRS v5 list calls cap pages at 1000: the first size to try after a refusal.
+# Many services cap pages at 1000 (DRS v5's sibling list calls do): the first size to try after a refusal.
 COMMON_PAGE_CAP = 1000
 
 
@@ -22,31 +19,43 @@ def smaller_page(size):
     return max(1, size // 2)
 
 
-def _page_too_large(error, size):
-    return isinstance(error, ApiError) and error.error_code in PAGE_TOO_LARGE_CODES and size > 1
+def _never_too_large(error):
+    return False
+
+
+def _no_throttling():
+    return 0
 
 
 class Pager(object):
     """Lists ``[offset, offset + limit)`` of a collection through ``fetch_page(offset, size) -> (total, items)``.
 
     The first page tells the total, so the remaining pages are known and fetched ``concurrency`` at a
-    time, never past the end (no empty-page request). A page the service calls too large is split and
-    the page size shrinks for the rest of the run; every 429 halves the concurrency.
+    time, never past the end (no empty-page request). A page refused with an error for which
+    ``is_page_too_large(error)`` is true is asked again smaller, and the page size shrinks for the rest of
+    the run. ``times_throttled()`` tells how often the service has asked to slow down so far: each new
+    time halves the concurrency. ``identity(item)`` names an item, so that one seen twice is kept once.
     """
 
-    def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None, on_abort=None):
+    def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None, is_page_too_large=None,
+                 times_throttled=None):
         self.fetch_page = fetch_page
-        # Called when a page fails for good, so requests still in flight stop retrying.
-        self.on_abort = on_abort
         self.page_size = page_size
         self.concurrency = concurrency
         self.identity = identity
-        self.total_count = None
+        self.is_page_too_large = is_page_too_large or _never_too_large
+        self.times_throttled = times_throttled or _no_throttling
+        self._throttles_seen = self.times_throttled()
         self._lock = threading.Lock()
 
-    def throttled(self):
-        with self._lock:
+    def _slow_down_when_throttled(self):
+        throttles = self.times_throttled()
+        while self._throttles_seen < throttles:
+            self._throttles_seen += 1
             self.concurrency = max(1, self.concurrency // 2)
+
+    def _refused_as_too_large(self, error, size):
+        return size > 1 and self.is_page_too_large(error)
 
     def _shrink(self, refused_size):
         with self._lock:
@@ -55,17 +64,18 @@ class Pager(object):
                 self.page_size = smaller_page(refused_size)
 
     def list(self, offset=0, limit=None):
+        """Return ``(total_count, items)``: the service's total, and the items of the range without repeats."""
         size = self.page_size if limit is None else min(self.page_size, limit)
         while True:
             try:
                 total, items = self.fetch_page(offset, size)
                 break
-            except ApiError as error:
-                if not _page_too_large(error, size):
+            # Any error: the caller's is_page_too_large() says which ones mean "ask again smaller".
+            except Exception as error:
+                if not self._refused_as_too_large(error, size):
                     raise
                 self._shrink(size)
                 size = min(size, self.page_size)
-        self.total_count = total
         items = list(items[:size])
         end = total if limit is None else min(total, offset + limit)
         pages = {offset: items}
@@ -78,7 +88,7 @@ class Pager(object):
                 self._fetch_concurrently(pending, pages)
             else:
                 self._fetch_serially(pending, pages)
-        return self._merge(pages, end - offset if limit is not None else None)
+        return total, self._merge(pages, end - offset if limit is not None else None)
 
     def _next_page(self, pending):
         start, stop = pending.popleft()
@@ -98,7 +108,7 @@ class Pager(object):
 
     def _requeue_smaller(self, error, pending, start, size):
         """A page refused as too large goes back to the queue, to be asked again smaller; other errors end the run."""
-        if not _page_too_large(error, size):
+        if not self._refused_as_too_large(error, size):
             raise error
         self._shrink(size)
         pending.appendleft((start, start + size))
@@ -108,7 +118,8 @@ class Pager(object):
             start, size = self._next_page(pending)
             try:
                 outcome = self.fetch_page(start, size)
-            except ApiError as error:
+            # Any error: the caller's is_page_too_large() says which ones mean "ask again smaller".
+            except Exception as error:
                 self._requeue_smaller(error, pending, start, size)
                 continue
             self._accept(pending, pages, start, size, outcome)
@@ -121,6 +132,7 @@ class Pager(object):
         in_flight = {}
         try:
             while pending or in_flight:
+                self._slow_down_when_throttled()
                 while pending and len(in_flight) < self.concurrency:
                     start, size = self._next_page(pending)
                     in_flight[pool.submit(self.fetch_page, start, size)] = (start, size)
@@ -133,10 +145,10 @@ class Pager(object):
                         continue
                     self._accept(pending, pages, start, size, future.result())
         finally:
+            # A page failed for good: pages not started are dropped, and the run does not wait for those in
+            # flight (whoever owns the transport stops their retries when it closes it).
             for future in in_flight:
                 future.cancel()
-            if in_flight and self.on_abort is not None:
-                self.on_abort()
             pool.shutdown(wait=False)
 
     def _merge(self, pages, limit):

@@ -87,3 +87,21 @@ def sign_request(method, path, query_string, headers, body, access_key, secret_k
     signature = hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
     return "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
         ALGORITHM, access_key, ";".join(signed_header_names(headers)), signature)
+
+
+class AccessKeySigner(object):
+    """Signs each attempt of a request afresh: X-Sdk-Date must be within 15 minutes of the server's clock."""
+
+    def __init__(self, access_key, secret_key, security_token=None, clock=time.time):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.security_token = security_token
+        self.clock = clock
+
+    def sign(self, method, path, query_string, headers, body):
+        """Add X-Sdk-Date, X-Security-Token (temporary keys) and Authorization to ``headers``."""
+        headers[DATE_HEADER] = format_sdk_date(self.clock())
+        if self.security_token:
+            headers["X-Security-Token"] = self.security_token
+        headers["Authorization"] = sign_request(method, path, query_string, headers, body, self.access_key,
+                                                self.secret_key)

@@ -296,38 +296,133 @@ request_id:
   sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
-    DrsModule,
-    query_batch_async_jobs,
-    shape_result,
+import collections
+
+from urllib.parse import quote
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
+    COMMITTED,
+    STATUSES,
+    WAITABLE_STATUSES,
+    all_satisfy,
+    any_failed,
+    count_statuses,
+    failure_message,
+    job_id,
+    satisfies,
+    timeout_message,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
-STATUSES = ["ASYNC_JOB_VALIDATING", "ASYNC_JOB_VALIDATE_FAILED", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"]
+QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
+RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
+              wait_timeout=(0, None), wait_sleep=(0, None))
+LISTING = "Listing DRS batch async jobs"
+# DRS answers "nothing matched" with 422 DRS.M00002 instead of an empty list...
+NOTHING_MATCHED = (422, "DRS.M00002")
+# ...and a page over its (undocumented) upper limit with DRS.M00211.
+PAGE_TOO_LARGE = "DRS.M00211"
+
+Listing = collections.namedtuple("Listing", "jobs total_count")
+NOTHING_LISTED = Listing(jobs=[], total_count=0)
 
 
-def main():
-    module = DrsModule(
-        argument_spec=dict(
-            async_job_id=dict(type="str"),
-            status=dict(type="str", choices=STATUSES),
-            domain_name=dict(type="str"),
-            user_name=dict(type="str"),
-            sort_key=dict(type="str", default="create_time", no_log=False),
-            sort_dir=dict(type="str", choices=["asc", "desc"], default="desc"),
-            offset=dict(type="int", default=0),
-            limit=dict(type="int"),
-            page_size=dict(type="int", default=1000),
-            page_concurrency=dict(type="int", default=10),
-            language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
-            wait_for_status=dict(type="str", choices=["AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"]),
-            wait_timeout=dict(type="int", default=1800),
-            wait_sleep=dict(type="float", default=10),
-            return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
-        ),
-        supports_check_mode=True,
-        failure_result=shape_result([], None, "none", None),
+def is_page_too_large(error):
+    return isinstance(error, ApiError) and error.error_code == PAGE_TOO_LARGE
+
+
+class BatchAsyncJobInfo(DrsModule):
+    argument_spec = dict(
+        async_job_id=dict(type="str"),
+        status=dict(type="str", choices=list(STATUSES)),
+        domain_name=dict(type="str"),
+        user_name=dict(type="str"),
+        sort_key=dict(type="str", default="create_time", no_log=False),
+        sort_dir=dict(type="str", choices=["asc", "desc"], default="desc"),
+        offset=dict(type="int", default=0),
+        limit=dict(type="int"),
+        page_size=dict(type="int", default=1000),
+        page_concurrency=dict(type="int", default=10),
+        language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+        wait_for_status=dict(type="str", choices=list(WAITABLE_STATUSES)),
+        wait_timeout=dict(type="int", default=1800),
+        wait_sleep=dict(type="float", default=10),
+        return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
     )
-    query_batch_async_jobs(module)
+    # The last complete listing, which a failure still reports (so an until loop can read it).
+    last_listing = NOTHING_LISTED
+
+    def run(self):
+        params = self.params
+        self.check_ranges(RANGES)
+        self.connect(pool_size=params["page_concurrency"])
+        pager = Pager(self.fetch_page, page_size=params["page_size"], concurrency=params["page_concurrency"],
+                      identity=job_id, is_page_too_large=is_page_too_large,
+                      times_throttled=lambda: self.stats.throttled)
+        wanted = params["wait_for_status"]
+        if not wanted:
+            return self.describe(self.list_jobs(pager))
+        clock, sleep = self.wait_clock()
+        try:
+            listing = wait_until(lambda: self.list_jobs(pager),
+                                 succeeded=lambda listing: all_satisfy(listing.jobs, wanted),
+                                 failed=lambda listing: any_failed(listing.jobs),
+                                 timeout=params["wait_timeout"], interval=params["wait_sleep"], clock=clock,
+                                 sleep=sleep)
+        except WaitFailed as ended:
+            raise ModuleFailure(failure_message(ended.last.jobs))
+        except WaitTimedOut as ended:
+            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited))
+        return self.describe(listing)
+
+    def list_jobs(self, pager):
+        total_count, jobs = pager.list(self.params["offset"], self.params["limit"])
+        self.last_listing = Listing(jobs, total_count)
+        self.stats.add("listings")
+        return self.last_listing
+
+    def fetch_page(self, offset, size):
+        params = self.params
+        query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
+        query.update(offset=offset, limit=size)
+        try:
+            path = "/v5/%s/batch-async-jobs" % quote(self.client.project_id, safe="")
+            payload = self.client.get_json(path, query, {"X-Language": params["language"]}, LISTING)
+        except ApiError as error:
+            if (error.status_code, error.error_code) == NOTHING_MATCHED:
+                return 0, []
+            raise
+        if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
+            raise ModuleFailure("%s: the answer is not a job list. Hint: check endpoint" % LISTING)
+        jobs = payload.get("jobs") or []
+        try:
+            total_count = int(payload.get("total_count", len(jobs)))
+        except (TypeError, ValueError):
+            total_count = len(jobs)
+        return total_count, jobs
+
+    def describe(self, listing):
+        """The result: ``status_counts`` and ``total_count`` always describe every listed job."""
+        returned = listing.jobs
+        if returned and self.params["return_jobs"] == "none":
+            returned = []
+        elif returned and self.params["return_jobs"] == "unfinished":
+            wanted = self.params["wait_for_status"] or COMMITTED
+            returned = [job for job in returned if not satisfies(job, wanted)]
+        return dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
+                    status_counts=count_statuses(listing.jobs))
+
+    def result_on_failure(self):
+        return self.describe(self.last_listing)
+
+
+def main(session=None, clock=None, sleep=None):
+    """Ansible calls this without arguments; unit tests pass a fake HTTP session and a fake clock."""
+    module = BatchAsyncJobInfo(session=session, clock=clock, sleep=sleep)
+    module()
 
 
 if __name__ == "__main__":

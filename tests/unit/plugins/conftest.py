@@ -1,6 +1,6 @@
-"""Shared helpers for the unit tests of plugins/: the collection on sys.path, a fake HTTP session, a fake DRS.
+"""Set-up for the unit tests of plugins/: the collection importable, ``tests/`` and this folder on sys.path.
 
-No test here opens a socket: every HTTP exchange goes through FakeSession.
+No test here opens a socket: every HTTP exchange goes through FakeSession (hwcloud_drs_fakes.py).
 """
 
 import os
@@ -30,13 +30,15 @@ def _make_collection_importable():
 
 
 _make_collection_importable()
-if os.path.dirname(os.path.abspath(__file__)) not in sys.path:
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# tests/ holds the shared test-support package (``support``); this folder holds the fakes of plugins/.
+for _folder in (os.path.join(REPO_ROOT, "tests"), os.path.dirname(os.path.abspath(__file__))):
+    if _folder not in sys.path:
+        sys.path.insert(0, _folder)
 
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    from ansible_collections.hwcloud.drs.plugins.module_utils._credentials import ENVIRONMENT_VARIABLES
+    from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES
     for names in ENVIRONMENT_VARIABLES.values():
         for name in names:
             monkeypatch.delenv(name, raising=False)

@@ -81,7 +81,6 @@ def script(*outcomes):
     return handler
 
 
-STATUSES = ("ASYNC_JOB_VALIDATING", "ASYNC_JOB_VALIDATE_FAILED", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS")
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
 REGION = "cn-north-4"
 

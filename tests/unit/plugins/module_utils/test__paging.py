@@ -1,22 +1,33 @@
 """Paging: every page once, none past the end, page shrink, limit/offset, dedupe, bounded concurrency."""
 
 import threading
-import time
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, smaller_page
 
 
-class FakeListing(object):
-    """fetch_page over a list, recording each (offset, size) asked; optional page cap and silent cap."""
+class PageTooLarge(Exception):
+    """What this fake service answers to a page over its cap; the pager is told so by its caller."""
 
-    def __init__(self, count, page_cap=None, silent_cap=None, delay=0.0):
+
+class ServiceError(Exception):
+    pass
+
+
+class FakeListing(object):
+    """fetch_page over a list, recording each (offset, size) asked; optional page cap and silent cap.
+
+    With ``together``, the first ``together`` pages after the first one each wait until all of them are
+    in flight: a pager that does not overlap them fails at the barrier instead of passing by luck.
+    """
+
+    def __init__(self, count, page_cap=None, silent_cap=None, together=None):
         self.items = [{"id": index} for index in range(count)]
         self.page_cap = page_cap
         self.silent_cap = silent_cap
-        self.delay = delay
+        self.barrier = threading.Barrier(together, timeout=10) if together else None
+        self.gated = 0
         self.requests = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -27,11 +38,13 @@ class FakeListing(object):
             self.requests.append((offset, size))
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            gate = self.barrier is not None and offset > 0 and self.gated < self.barrier.parties
+            self.gated += 1 if gate else 0
         try:
-            if self.delay:
-                time.sleep(self.delay)
+            if gate:
+                self.barrier.wait()
             if self.page_cap is not None and size > self.page_cap:
-                raise ApiError(400, "DRS.M00211", "The page exceeds the upper limit.")
+                raise PageTooLarge("The page exceeds the upper limit.")
             if self.silent_cap is not None:
                 size = min(size, self.silent_cap)
             return len(self.items), self.items[offset:offset + size]
@@ -44,66 +57,76 @@ def _ids(items):
     return [item["id"] for item in items]
 
 
+def _is_page_too_large(error):
+    return isinstance(error, PageTooLarge)
+
+
 def _pager(listing, **kwargs):
+    kwargs.setdefault("is_page_too_large", _is_page_too_large)
     return Pager(listing, identity=lambda item: item["id"], **kwargs)
+
+
+def _items(pager, **kwargs):
+    total_count, items = pager.list(**kwargs)
+    return items
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_every_item_once_in_order_without_an_empty_page_request(concurrency):
     listing = FakeListing(2500)
-    items = _pager(listing, page_size=1000, concurrency=concurrency).list()
+    items = _items(_pager(listing, page_size=1000, concurrency=concurrency))
     assert _ids(items) == list(range(2500))
     assert sorted(listing.requests) == [(0, 1000), (1000, 1000), (2000, 500)]
 
 
 def test_exact_multiple_of_the_page_makes_no_extra_request():
     listing = FakeListing(2000)
-    assert len(_pager(listing, page_size=1000).list()) == 2000
+    assert len(_items(_pager(listing, page_size=1000))) == 2000
     assert len(listing.requests) == 2
 
 
 def test_one_page_is_one_request():
     listing = FakeListing(7)
-    assert len(_pager(listing, page_size=1000).list()) == 7
+    assert len(_items(_pager(listing, page_size=1000))) == 7
     assert listing.requests == [(0, 1000)]
 
 
 def test_offset_and_limit_span_pages():
     listing = FakeListing(100)
-    items = _pager(listing, page_size=5, concurrency=3).list(offset=5, limit=12)
+    items = _items(_pager(listing, page_size=5, concurrency=3), offset=5, limit=12)
     assert _ids(items) == list(range(5, 17))
     assert sorted(listing.requests) == [(5, 5), (10, 5), (15, 2)]
 
 
 def test_limit_below_the_page_asks_only_for_the_limit():
     listing = FakeListing(100)
-    assert _ids(_pager(listing, page_size=1000).list(offset=3, limit=4)) == [3, 4, 5, 6]
+    assert _ids(_items(_pager(listing, page_size=1000), offset=3, limit=4)) == [3, 4, 5, 6]
     assert listing.requests == [(3, 4)]
 
 
 def test_limit_beyond_the_total_stops_at_the_total():
     listing = FakeListing(30)
-    assert len(_pager(listing, page_size=10).list(offset=0, limit=1000)) == 30
+    assert len(_items(_pager(listing, page_size=10), offset=0, limit=1000)) == 30
     assert sorted(listing.requests) == [(0, 10), (10, 10), (20, 10)]
 
 
 def test_offset_past_the_end_is_one_request_and_empty():
     listing = FakeListing(30)
     pager = _pager(listing, page_size=10)
-    assert pager.list(offset=50) == []
-    assert pager.total_count == 30 and listing.requests == [(50, 10)]
+    assert pager.list(offset=50) == (30, [])
+    assert listing.requests == [(50, 10)]
 
 
 def test_empty_listing():
     listing = FakeListing(0)
     pager = _pager(listing)
-    assert pager.list() == [] and pager.total_count == 0 and len(listing.requests) == 1
+    assert pager.list() == (0, []) and len(listing.requests) == 1
 
 
 def test_page_over_the_limit_shrinks_and_carries_on():
     listing = FakeListing(1200, page_cap=300)
     pager = _pager(listing, page_size=5000, concurrency=4)
-    assert _ids(pager.list()) == list(range(1200))
+    assert _ids(_items(pager)) == list(range(1200))
     assert listing.requests[:3] == [(0, 5000), (0, 1000), (0, 500)]
     assert pager.page_size == 250
     assert all(size <= 250 for offset, size in listing.requests[4:])
@@ -117,34 +140,41 @@ def test_page_refused_during_the_concurrent_phase_is_split_and_refetched():
     def fetch(offset, size):
         if offset == 20 and not refused:
             refused.add(offset)
-            raise ApiError(400, "DRS.M00211", "too big")
+            raise PageTooLarge("too big")
         return original(offset, size)
 
-    pager = Pager(fetch, page_size=10, concurrency=4, identity=lambda item: item["id"])
-    assert _ids(pager.list()) == list(range(40))
+    pager = _pager(fetch, page_size=10, concurrency=4)
+    assert _ids(_items(pager)) == list(range(40))
     assert pager.page_size == 5
 
 
 def test_other_errors_fail_at_once():
     def fetch(offset, size):
         if offset:
-            raise ApiError(400, "DRS.M00201", "invalid sort_key")
+            raise ServiceError("invalid sort_key")
         return 100, [{"id": index} for index in range(size)]
 
-    with pytest.raises(ApiError, match="DRS.M00201"):
-        Pager(fetch, page_size=10, concurrency=4).list()
+    with pytest.raises(ServiceError, match="sort_key"):
+        _pager(fetch, page_size=10, concurrency=4).list()
+
+
+def test_a_refusal_the_caller_does_not_call_too_large_fails_at_once():
+    listing = FakeListing(10, page_cap=5)
+    with pytest.raises(PageTooLarge):
+        Pager(listing, page_size=10).list()
+    assert listing.requests == [(0, 10)]
 
 
 def test_page_of_one_refused_fails():
     listing = FakeListing(10, page_cap=0)
-    with pytest.raises(ApiError, match="DRS.M00211"):
+    with pytest.raises(PageTooLarge):
         _pager(listing, page_size=1).list()
 
 
 def test_silent_server_cap_becomes_the_page_size():
     listing = FakeListing(350, silent_cap=100)
     pager = _pager(listing, page_size=1000, concurrency=4)
-    assert _ids(pager.list()) == list(range(350))
+    assert _ids(_items(pager)) == list(range(350))
     assert pager.page_size == 100
     assert sorted(listing.requests) == [(0, 1000), (100, 100), (200, 100), (300, 50)]
 
@@ -159,69 +189,58 @@ def test_jobs_shifted_by_a_new_job_are_not_returned_twice():
             items.insert(0, {"id": "new"})  # newest first: everything shifts by one
         return len(items), items[offset:offset + size]
 
-    result = Pager(fetch, page_size=10, concurrency=1, identity=lambda item: item["id"]).list()
+    total_count, result = Pager(fetch, page_size=10, concurrency=1, identity=lambda item: item["id"]).list()
     ids = [item["id"] for item in result]
     assert len(ids) == len(set(ids))
     assert set(range(19)) <= set(ids)
 
 
-def test_concurrency_is_bounded():
-    listing = FakeListing(2000, delay=0.02)
-    _pager(listing, page_size=100, concurrency=4).list()
+def test_pages_after_the_first_overlap_up_to_the_concurrency():
+    listing = FakeListing(2000, together=4)
+    assert len(_items(_pager(listing, page_size=100, concurrency=4))) == 2000
     assert listing.most_in_flight == 4
 
 
 def test_concurrency_one_is_serial():
-    listing = FakeListing(500, delay=0.005)
+    listing = FakeListing(500)
     _pager(listing, page_size=100, concurrency=1).list()
     assert listing.most_in_flight == 1
 
 
-def test_pages_after_the_first_overlap():
-    listing = FakeListing(1000, delay=0.05)
-    started = time.monotonic()
-    _pager(listing, page_size=100, concurrency=10).list()
-    # 10 requests: one first page, then nine at once: about two round trips, not ten.
-    assert time.monotonic() - started < 0.4
-
-
-def test_throttling_halves_concurrency_down_to_one():
-    pager = _pager(FakeListing(1), concurrency=10)
-    for expected in (5, 2, 1, 1):
-        pager.throttled()
-        assert pager.concurrency == expected
-
-
-def test_throttling_during_listing_lowers_the_parallelism():
-    listing = FakeListing(3000, delay=0.01)
-    pager = _pager(listing, page_size=100, concurrency=8)
-    original = listing.__call__
+@pytest.mark.parametrize("throttles,concurrency", [(0, 8), (1, 4), (2, 2), (3, 1), (5, 1)])
+def test_each_new_throttling_halves_the_concurrency_down_to_one(throttles, concurrency):
+    listing = FakeListing(3000)
+    count = [7]  # throttling from before the pager existed does not count
 
     def fetch(offset, size):
-        if offset == 100:
-            pager.throttled()
-            pager.throttled()
-            pager.throttled()
-        return original(offset, size)
+        if offset == 0:
+            count[0] += throttles
+        return listing(offset, size)
 
-    pager.fetch_page = fetch
-    assert len(pager.list()) == 3000
-    assert pager.concurrency == 1
+    pager = _pager(fetch, page_size=100, concurrency=8, times_throttled=lambda: count[0])
+    assert len(_items(pager)) == 3000
+    assert pager.concurrency == concurrency
 
 
 def test_smaller_page_goes_to_the_common_cap_then_halves():
     assert [smaller_page(size) for size in (5000, 1000, 3, 1)] == [1000, 500, 1, 1]
 
 
-def test_a_failing_page_aborts_the_pages_in_flight():
-    aborted = []
+def test_a_failing_page_ends_the_listing_without_waiting_for_pages_in_flight():
+    release = threading.Event()
+    finished = []
 
     def fetch(offset, size):
         if offset == 10:
-            raise ApiError(403, "DRS.M00102", "no")
-        time.sleep(0.05)
+            raise ServiceError("no")
+        if offset:
+            release.wait(10)
+        finished.append(offset)
         return 100, [{"id": index} for index in range(offset, offset + size)]
 
-    with pytest.raises(ApiError):
-        Pager(fetch, page_size=10, concurrency=4, on_abort=lambda: aborted.append(1)).list()
-    assert aborted == [1]
+    try:
+        with pytest.raises(ServiceError):
+            _pager(fetch, page_size=10, concurrency=4).list()
+        assert finished == [0]
+    finally:
+        release.set()

@@ -58,6 +58,17 @@ def test_format_sdk_date_is_utc():
     assert _signer.format_sdk_date(0) == "19700101T000000Z"
 
 
+def test_access_key_signer_signs_each_attempt_with_a_fresh_date():
+    moments = iter([0, 61])
+    signer = _signer.AccessKeySigner("AK", "SK", "SECTOKEN", clock=lambda: next(moments))
+    first, second = {"Host": "h"}, {"Host": "h"}
+    signer.sign("GET", "/p", "", first, b"")
+    signer.sign("GET", "/p", "", second, b"")
+    assert (first["X-Sdk-Date"], second["X-Sdk-Date"]) == ("19700101T000000Z", "19700101T000101Z")
+    assert first["X-Security-Token"] == "SECTOKEN"
+    assert "x-security-token" in first["Authorization"] and first["Authorization"] != second["Authorization"]
+
+
 def _random_text(generator, alphabet, low=1, high=12):
     return "".join(generator.choice(alphabet) for dummy in range(generator.randint(low, high)))
 

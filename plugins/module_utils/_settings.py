@@ -1,18 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hwcloud.drs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Task options and environment variables -> one connection: endpoints, project and one credential set.
+"""Task options and environment variables -> connection settings: endpoints, project and one credential set.
 
+Pure: reads only what it is given, sends nothing.
 Private to this collection: the interface may change without notice.
 """
 
-import json
-import threading
-import time
-
-from ansible_collections.hwcloud.drs.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._http_client import parse_json
-from ansible_collections.hwcloud.drs.plugins.module_utils._signer import format_sdk_date, sign_request
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 
 # Names users already have from the official SDK and the Terraform provider, first one wins.
 ENVIRONMENT_VARIABLES = {
@@ -28,18 +23,18 @@ ENVIRONMENT_VARIABLES = {
     "iam_domain_name": ("HW_DOMAIN_NAME",),
 }
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
-_LOGIN_HINT = "IAM refused the password login: check iam_user_name, iam_password, iam_domain_name and region"
-_LOGIN_HINTS = {400: _LOGIN_HINT, 401: _LOGIN_HINT, 403: _LOGIN_HINT, 404: "check iam_endpoint"}
 
 
 class CredentialSet(object):
-    def __init__(self, kind, options, required, marks_presence):
+    """One way to authenticate: its options, those it cannot do without, and what selects it."""
+
+    def __init__(self, kind, options, required, selected_by_environment):
         self.kind = kind
         self.options = options
         self.required = required
-        # Options whose presence in the environment means "this set was given". HW_DOMAIN_NAME alone is
-        # common beside Terraform access keys and must not count as a second set.
-        self.marks_presence = marks_presence
+        # The options whose environment variables, when set, mean "this set was given". HW_DOMAIN_NAME alone
+        # is common beside Terraform access keys and must not count as a second set.
+        self.selected_by_environment = selected_by_environment
 
 
 CREDENTIAL_SETS = (
@@ -63,7 +58,7 @@ class Credentials(object):
         return "Credentials(kind=%r, source=%r)" % (self.kind, self.source)
 
 
-class Connection(object):
+class ConnectionSettings(object):
     """Everything needed to reach the service, resolved before any network call."""
 
     def __init__(self, region, project_id, endpoint, iam_endpoint, credentials, environment_secrets):
@@ -96,8 +91,8 @@ def _describe(options, level):
     return "/".join("/".join(ENVIRONMENT_VARIABLES[option]) for option in options)
 
 
-def _presence_options(credential_set, level):
-    return credential_set.options if level == "task options" else credential_set.marks_presence
+def _selecting_options(credential_set, level):
+    return credential_set.options if level == "task options" else credential_set.selected_by_environment
 
 
 def _pick_credentials(params, environ):
@@ -109,7 +104,7 @@ def _pick_credentials(params, environ):
             environment_values[option] = value
     for level, values in (("task options", task_values), ("environment", environment_values)):
         present = [credential_set for credential_set in CREDENTIAL_SETS
-                   if any(option in values for option in _presence_options(credential_set, level))]
+                   if any(option in values for option in _selecting_options(credential_set, level))]
         if len(present) > 1:
             raise ModuleFailure(
                 "More than one credential set is given in the %s: %s. Give exactly one: auth_token; or access_key "
@@ -136,8 +131,8 @@ def _pick_credentials(params, environ):
         "iam_domain_name (or their environment variables, for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK)")
 
 
-def resolve_connection(params, environ):
-    """Resolve options and environment into a Connection, or raise ModuleFailure naming the option."""
+def resolve_settings(params, environ):
+    """Resolve options and environment into ConnectionSettings, or raise ModuleFailure naming the option."""
     settings = {}
     for option in ("region", "project_id", "iam_endpoint"):
         value = params.get(option)
@@ -164,109 +159,5 @@ def resolve_connection(params, environ):
             raise ModuleFailure("%s must be an https:// URL, got %r" % (name, url.split("?", 1)[0]))
         if url and "@" in url.split("/")[2]:
             raise ModuleFailure("%s must not carry credentials in the URL" % name)
-    return Connection(region, settings["project_id"], endpoint.rstrip("/"), iam_endpoint and iam_endpoint.rstrip("/"),
-                      credentials, environment_secrets)
-
-
-class TokenAuth(object):
-    renewable = False
-
-    def __init__(self, token):
-        self.token = token
-
-    def apply(self, method, path, query_string, headers, body):
-        headers["X-Auth-Token"] = self.token
-
-
-class AccessKeyAuth(object):
-    """Signs every attempt afresh: X-Sdk-Date must be within 15 minutes of the server's clock."""
-
-    renewable = False
-
-    def __init__(self, access_key, secret_key, security_token=None, clock=time.time):
-        self.access_key = access_key
-        self.secret_key = secret_key
-        self.security_token = security_token
-        self.clock = clock
-
-    def apply(self, method, path, query_string, headers, body):
-        headers["X-Sdk-Date"] = format_sdk_date(self.clock())
-        if self.security_token:
-            headers["X-Security-Token"] = self.security_token
-        headers["Authorization"] = sign_request(method, path, query_string, headers, body, self.access_key,
-                                                self.secret_key)
-
-
-class PasswordAuth(object):
-    """An IAM token obtained with a user's password, renewed once when the service says it expired."""
-
-    renewable = True
-
-    def __init__(self, client, iam_endpoint, user_name, password, domain_name, project_name=None, project_id=None,
-                 on_token=None):
-        self.client = client
-        self.iam_endpoint = iam_endpoint
-        self.user_name = user_name
-        self.password = password
-        self.domain_name = domain_name
-        self.project_name = project_name
-        self.project_id = project_id
-        self.on_token = on_token
-        self.token = None
-        self.generation = 0
-        self._lock = threading.Lock()
-
-    def login(self):
-        scope = {"id": self.project_id} if self.project_id else {"name": self.project_name}
-        body = json.dumps({"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": self.user_name, "password": self.password, "domain": {"name": self.domain_name}}}},
-            "scope": {"project": scope}}}).encode("utf-8")
-        response = self.client.send("POST", self.iam_endpoint, "/v3/auth/tokens", query={"nocatalog": "true"},
-                                    body=body, action="Getting an IAM token", is_iam=True,
-                                    status_hints=_LOGIN_HINTS)
-        token = response.headers.get("X-Subject-Token")
-        if not token:
-            raise ModuleFailure("Getting an IAM token: the answer carried no X-Subject-Token header. Hint: check "
-                                "iam_endpoint")
-        if self.on_token is not None:
-            self.on_token(token)
-        payload = parse_json(response, "Getting an IAM token")
-        token_body = payload.get("token") if isinstance(payload, dict) else None
-        project = token_body.get("project") if isinstance(token_body, dict) else None
-        project = project if isinstance(project, dict) else {}
-        self.token = token
-        self.generation += 1
-        if not self.project_id and project.get("id"):
-            self.project_id = project["id"]
-
-    def renew(self, generation):
-        with self._lock:
-            # Concurrent pages may all see the expiry; only the first renews.
-            if generation == self.generation:
-                self.login()
-
-    def apply(self, method, path, query_string, headers, body):
-        with self._lock:
-            if self.token is None:
-                self.login()
-            headers["X-Auth-Token"] = self.token
-            return self.generation
-
-
-def lookup_project_id(client, iam_endpoint, region, auth):
-    """The id of the one IAM project named after the region; zero or several is an error saying so."""
-    response = client.send("GET", iam_endpoint, "/v3/projects", query={"name": region}, auth=auth,
-                           action="Looking up the project of region %s at IAM" % region, is_iam=True)
-    payload = parse_json(response, "Looking up the project at IAM")
-    listed = payload.get("projects") if isinstance(payload, dict) else None
-    projects = [project for project in (listed if isinstance(listed, list) else [])
-                if isinstance(project, dict) and project.get("name") == region]
-    if not projects:
-        raise ModuleFailure(
-            "No IAM project named %s is visible to these credentials. Hint: check region, or set project_id" % region)
-    if len(projects) > 1:
-        raise ModuleFailure(
-            "%d IAM projects are named %s (%s). Hint: set project_id to the one to use" % (
-                len(projects), region, ", ".join(str(project.get("id")) for project in projects)))
-    return projects[0].get("id")
+    return ConnectionSettings(region, settings["project_id"], endpoint.rstrip("/"), iam_endpoint and iam_endpoint.rstrip("/"),
+                              credentials, environment_secrets)

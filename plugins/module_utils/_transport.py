@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hwcloud.drs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One HTTP session per module run: explicit timeouts, bounded retries, no redirects, API errors.
+"""One HTTP session per module run: explicit timeouts, bounded retries, no redirects, API errors raised.
 
 Private to this collection: the interface may change without notice.
 """
@@ -10,25 +10,22 @@ import random
 import re
 import threading
 import time
+import traceback
 
 from urllib.parse import urlsplit
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._errors import (
-    ModuleFailure,
-    api_error_from_response,
-    one_line,
-    summarise_body,
-    truncate,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure, one_line, truncate
+from ansible_collections.hwcloud.drs.plugins.module_utils._responses import api_error_from_response
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-except ImportError as import_error:  # pragma: no cover - exercised by the module's missing_required_lib path
+except ImportError:  # pragma: no cover - exercised by the module's missing_required_lib path
     requests = None
     HTTPAdapter = object
-    REQUESTS_IMPORT_ERROR = import_error
+    # A traceback text: ansible-core before 2.19 accepts only text as fail_json(exception=...).
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 else:
     REQUESTS_IMPORT_ERROR = None
 
@@ -38,25 +35,28 @@ BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 20.0
 # A server may ask for a long pause; never sleep longer than this for one retry.
 RETRY_AFTER_CAP_SECONDS = 60.0
-TOKEN_EXPIRED_CODES = frozenset(("APIGW.0307", "DRS.M00100"))
 
 
 class RequestStats(object):
-    """What a run cost, reported as the ``request_stats`` result key."""
+    """What a run cost, reported as the ``request_stats`` result key; safe to count from several threads."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self.requests = 0
         self.retries = 0
-        self.polls = 0
+        self.listings = 0
         self.iam_calls = 0
+        # HTTP 429 answers, retried or not: a pager reads it to lower its concurrency. Not reported.
+        self.throttled = 0
 
     def add(self, name, amount=1):
         with self._lock:
             setattr(self, name, getattr(self, name) + amount)
 
     def as_dict(self):
-        return {"requests": self.requests, "retries": self.retries, "polls": self.polls, "iam_calls": self.iam_calls}
+        # "polls" is the result key users and benchmarks know: one per complete listing.
+        return {"requests": self.requests, "retries": self.retries, "polls": self.listings,
+                "iam_calls": self.iam_calls}
 
 
 def host_header(url):
@@ -115,29 +115,28 @@ def _connection_reason(error):
     return truncate(text, 160)
 
 
-def sleep_unless_cancelled(cancelled, seconds):
-    # Waiting on the event, not time.sleep, lets cancel() cut a long Retry-After short.
-    cancelled.wait(seconds)
-
-
 def _no_netrc(prepared_request):
     # An explicit auth hook stops requests from adding ~/.netrc credentials; proxies still apply.
     return prepared_request
 
 
-class HttpClient(object):
-    """Sends requests on one ``requests.Session``; the auth object adds credentials to each attempt."""
+class HttpTransport(object):
+    """Sends requests on one ``requests.Session`` and raises every answer that is not a success.
+
+    ``session``, ``sleep`` (between retries), ``clock`` (wall clock, for Retry-After dates) and ``jitter``
+    are for tests; by default a pause between retries ends early when the transport is closed.
+    """
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=None, jitter=None):
+                 sleep=None, clock=time.time, jitter=None):
         self.timeout = timeout
         self.max_retries = max_retries
         self.verify = verify
         self.stats = stats or RequestStats()
-        self.sleep = sleep
+        self._closed = threading.Event()
+        self.sleep = sleep or self._closed.wait
+        self.clock = clock
         self.jitter = jitter
-        self.on_throttle = None
-        self._cancelled = threading.Event()
         if session is None:
             session = requests.Session()
             # The pool must hold every concurrent page request, or urllib3 drops and reopens connections.
@@ -147,18 +146,18 @@ class HttpClient(object):
         self.session = session
 
     def close(self):
+        """End the run's traffic: requests still in flight on other threads give up at their next attempt."""
+        self._closed.set()
         self.session.close()
 
-    def cancel(self):
-        """Stop retrying: requests still in flight on other threads give up at their next attempt."""
-        self._cancelled.set()
-
-    def send(self, method, base_url, path, query=None, headers=None, body=None, auth=None, action=None,
-             is_iam=False, status_hints=None):
+    def send(self, method, base_url, path, query=None, headers=None, body=None, sign=None, action=None,
+             count_in=None, status_hints=None):
         """Send one logical request and return the final ``requests`` response.
 
-        Retries 429, 5xx and connection errors up to ``max_retries`` times; renews a renewable token
-        once when the service says it expired. Any other non-2xx answer is raised as an ApiError.
+        ``sign(method, path, query_string, headers, body)`` adds credentials to each attempt. Retries 429,
+        5xx and connection errors up to ``max_retries`` times; any other non-2xx answer is raised as an
+        ApiError (with ``status_hints``, status -> hint, for this call). Each attempt counts as a request,
+        and also in the ``count_in`` entry of the stats when given.
         """
         split = urlsplit(base_url)
         full_path = split.path.rstrip("/") + path
@@ -167,19 +166,17 @@ class HttpClient(object):
         if query_string:
             url += "?" + query_string
         host = host_header(base_url)
-        renewed = False
         attempt = 0
         while True:
-            if self._cancelled.is_set():
+            if self._closed.is_set():
                 raise ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
             request_headers = {"Content-Type": "application/json", "Host": host}
             request_headers.update(headers or {})
-            auth_generation = None
-            if auth is not None:
-                auth_generation = auth.apply(method, full_path, query_string, request_headers, body or b"")
+            if sign is not None:
+                sign(method, full_path, query_string, request_headers, body or b"")
             self.stats.add("requests")
-            if is_iam:
-                self.stats.add("iam_calls")
+            if count_in:
+                self.stats.add(count_in)
             try:
                 response = self.session.request(
                     method, url, headers=request_headers, data=body, timeout=self.timeout,
@@ -212,35 +209,16 @@ class HttpClient(object):
             status = response.status_code
             if 200 <= status < 300:
                 return response
+            if status == 429:
+                self.stats.add("throttled")
             if status in RETRY_STATUS_CODES and attempt < self.max_retries:
-                if status == 429 and self.on_throttle is not None:
-                    self.on_throttle()
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
                 response.close()
                 self._pause(attempt, retry_after)
                 attempt += 1
                 continue
-            error = api_error_from_response(response, action, status_hints)
-            if (not renewed and error.error_code in TOKEN_EXPIRED_CODES and auth is not None
-                    and getattr(auth, "renewable", False)):
-                auth.renew(auth_generation)
-                renewed = True
-                continue
-            raise error
+            raise api_error_from_response(response, action, status_hints)
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")
-        delay = backoff_seconds(attempt, retry_after, self.jitter)
-        if self.sleep is not None:
-            self.sleep(delay)
-        else:
-            sleep_unless_cancelled(self._cancelled, delay)
-
-
-def parse_json(response, action):
-    """The JSON body of a success response, or a one-line failure describing what came instead."""
-    try:
-        return response.json()
-    except ValueError:
-        raise ModuleFailure("%s: HTTP %s came with %s instead of JSON. Hint: check endpoint" % (
-            action, response.status_code, summarise_body(response.headers.get("Content-Type"), response.text)))
+        self.sleep(backoff_seconds(attempt, retry_after, self.jitter))

@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The IAM calls a run may need: a token for a user's password, and the project id of a region.
+
+Private to this collection: the interface may change without notice.
+"""
+
+import json
+import threading
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._responses import parse_json
+
+_LOGIN_HINT = "IAM refused the password login: check iam_user_name, iam_password, iam_domain_name and region"
+_LOGIN_HINTS = {400: _LOGIN_HINT, 401: _LOGIN_HINT, 403: _LOGIN_HINT, 404: "check iam_endpoint"}
+# Every request to IAM also counts in this request_stats entry.
+IAM_CALLS = "iam_calls"
+
+
+class PasswordLogin(object):
+    """An IAM token obtained with a user's password, scoped to a project; fetched when first needed."""
+
+    def __init__(self, transport, iam_endpoint, user_name, password, domain_name, project_name=None,
+                 project_id=None):
+        self.transport = transport
+        self.iam_endpoint = iam_endpoint
+        self.user_name = user_name
+        self.password = password
+        self.domain_name = domain_name
+        self.project_name = project_name
+        self.project_id = project_id
+        self.token = None
+        # Every token this login obtained, so that all of them can be kept out of the output.
+        self.tokens_issued = []
+        self._lock = threading.Lock()
+
+    def _login(self):
+        scope = {"id": self.project_id} if self.project_id else {"name": self.project_name}
+        body = json.dumps({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": self.user_name, "password": self.password, "domain": {"name": self.domain_name}}}},
+            "scope": {"project": scope}}}).encode("utf-8")
+        response = self.transport.send("POST", self.iam_endpoint, "/v3/auth/tokens", query={"nocatalog": "true"},
+                                       body=body, action="Getting an IAM token", count_in=IAM_CALLS,
+                                       status_hints=_LOGIN_HINTS)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise ModuleFailure("Getting an IAM token: the answer carried no X-Subject-Token header. Hint: check "
+                                "iam_endpoint")
+        self.tokens_issued.append(token)
+        payload = parse_json(response, "Getting an IAM token")
+        token_body = payload.get("token") if isinstance(payload, dict) else None
+        project = token_body.get("project") if isinstance(token_body, dict) else None
+        project = project if isinstance(project, dict) else {}
+        self.token = token
+        if not self.project_id and project.get("id"):
+            self.project_id = project["id"]
+
+    def current_token(self):
+        """The token, logging in first when there is none yet."""
+        with self._lock:
+            if self.token is None:
+                self._login()
+            return self.token
+
+    def renew(self, expired_token):
+        """Log in again, unless another thread already replaced ``expired_token``; return the new token."""
+        with self._lock:
+            # Concurrent pages may all see the expiry; only the first renews.
+            if self.token == expired_token:
+                self._login()
+            return self.token
+
+
+def lookup_project_id(transport, iam_endpoint, region, headers=None, sign=None):
+    """The id of the one IAM project named after the region; zero or several is an error saying so."""
+    response = transport.send("GET", iam_endpoint, "/v3/projects", query={"name": region}, headers=headers,
+                              sign=sign, action="Looking up the project of region %s at IAM" % region,
+                              count_in=IAM_CALLS)
+    payload = parse_json(response, "Looking up the project at IAM")
+    listed = payload.get("projects") if isinstance(payload, dict) else None
+    projects = [project for project in (listed if isinstance(listed, list) else [])
+                if isinstance(project, dict) and project.get("name") == region]
+    if not projects:
+        raise ModuleFailure(
+            "No IAM project named %s is visible to these credentials. Hint: check region, or set project_id" % region)
+    if len(projects) > 1:
+        raise ModuleFailure(
+            "%d IAM projects are named %s (%s). Hint: set project_id to the one to use" % (
+                len(projects), region, ", ".join(str(project.get("id")) for project in projects)))
+    return projects[0].get("id")
