@@ -298,8 +298,7 @@ request_id:
 
 import collections
 
-from urllib.parse import quote
-
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import fetch_jobs_page, is_page_too_large
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     COMMITTED,
     STATUSES,
@@ -313,25 +312,16 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
-from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
 QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
 RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
               wait_timeout=(0, None), wait_sleep=(0, None))
-LISTING = "Listing DRS batch async jobs"
-# DRS answers "nothing matched" with 422 DRS.M00002 instead of an empty list...
-NOTHING_MATCHED = (422, "DRS.M00002")
-# ...and a page over its (undocumented) upper limit with DRS.M00211.
-PAGE_TOO_LARGE = "DRS.M00211"
 
 Listing = collections.namedtuple("Listing", "jobs total_count")
 NOTHING_LISTED = Listing(jobs=[], total_count=0)
-
-
-def is_page_too_large(error):
-    return isinstance(error, ApiError) and error.error_code == PAGE_TOO_LARGE
 
 
 class BatchAsyncJobInfo(DrsModule):
@@ -387,22 +377,7 @@ class BatchAsyncJobInfo(DrsModule):
     def fetch_page(self, offset, size):
         params = self.params
         query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
-        query.update(offset=offset, limit=size)
-        try:
-            path = "/v5/%s/batch-async-jobs" % quote(self.client.project_id, safe="")
-            payload = self.client.get_json(path, query, {"X-Language": params["language"]}, LISTING)
-        except ApiError as error:
-            if (error.status_code, error.error_code) == NOTHING_MATCHED:
-                return 0, []
-            raise
-        if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
-            raise ModuleFailure("%s: the answer is not a job list. Hint: check endpoint" % LISTING)
-        jobs = payload.get("jobs") or []
-        try:
-            total_count = int(payload.get("total_count", len(jobs)))
-        except (TypeError, ValueError):
-            total_count = len(jobs)
-        return total_count, jobs
+        return fetch_jobs_page(self.client, query, params["language"], offset, size)
 
     def describe(self, listing):
         """The result: ``status_counts`` and ``total_count`` always describe every listed job."""

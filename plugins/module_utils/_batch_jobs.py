@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The batch async job list call, GET /v5/{project_id}/batch-async-jobs, one page at a time.
+
+Every module that reads batches lists them through here, with a Pager driving the pages.
+Private to this collection: the interface may change without notice.
+"""
+
+from urllib.parse import quote
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
+
+LISTING = "Listing DRS batch async jobs"
+# DRS answers "nothing matched" with 422 DRS.M00002 instead of an empty list...
+NOTHING_MATCHED = (422, "DRS.M00002")
+# ...and a page over its (undocumented) upper limit with DRS.M00211.
+PAGE_TOO_LARGE = "DRS.M00211"
+
+
+def is_page_too_large(error):
+    return isinstance(error, ApiError) and error.error_code == PAGE_TOO_LARGE
+
+
+def batch_jobs_path(project_id, *segments):
+    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment."""
+    return "/".join(["/v5", quote(project_id, safe=""), "batch-async-jobs"] + [quote(s, safe="") for s in segments])
+
+
+def fetch_jobs_page(client, query, language, offset, size):
+    """One page of the list call: ``(total_count, jobs)``; "nothing matched" is an empty page."""
+    page_query = dict(query, offset=offset, limit=size)
+    try:
+        payload = client.get_json(batch_jobs_path(client.project_id), page_query, {"X-Language": language}, LISTING)
+    except ApiError as error:
+        if (error.status_code, error.error_code) == NOTHING_MATCHED:
+            return 0, []
+        raise
+    if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
+        raise ModuleFailure("%s: the answer is not a job list. Hint: check endpoint" % LISTING)
+    jobs = payload.get("jobs") or []
+    try:
+        total_count = int(payload.get("total_count", len(jobs)))
+    except (TypeError, ValueError):
+        total_count = len(jobs)
+    return total_count, jobs
