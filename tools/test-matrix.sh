@@ -47,8 +47,8 @@ pytest_stage() {  # venv stage [pytest arguments]
 
 run_stage() {  # release venv stage
     local release=$1 venv=$2 stage=$3
+    # shellcheck disable=SC2086  # SANITY_ARGS is a list of words
     case $stage in
-        # shellcheck disable=SC2086  # SANITY_ARGS is a list of words
         sanity) tools/run-ansible-sanity.sh "$venv" ${SANITY_ARGS:-} ;;
         unit) pytest_stage "$venv" unit tests/unit ;;
         smoke) pytest_stage "$venv" smoke -m smoke tests/integration ;;
