@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from support.ansible_runner import GROUP, MODULE
 from support.jobs import count_statuses, make_jobs, newest_first
 from support.module_options import connection
@@ -53,6 +55,7 @@ def test_check_mode_lists_the_same(ansible, start_emulator):
     assert len(run.task("checked")["jobs"]) == 10
 
 
+@pytest.mark.smoke
 def test_module_defaults_group(ansible, start_emulator):
     """One module_defaults entry for the group holds connection and credentials for every task."""
     emulator = start_emulator(seed_jobs=JOBS)

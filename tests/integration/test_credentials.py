@@ -115,6 +115,7 @@ def assert_listed(result, name=""):
     assert len(result["jobs"]) == len(JOBS), name
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("style", CREDENTIAL_STYLES)
 def test_every_style_with_and_without_project_id(cases, style):
     with_project = cases.result("%s with project" % style)

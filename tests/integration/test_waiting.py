@@ -4,6 +4,7 @@ import re
 import threading
 import time
 
+import pytest
 import requests
 import yaml
 
@@ -32,6 +33,7 @@ def quick(tasks, retries):
     return [dict(task, retries=retries, delay=1) if "until" in task else dict(task) for task in tasks]
 
 
+@pytest.mark.smoke
 def test_until_loop_as_the_readme_shows(ansible, start_emulator):
     # Validation finishes after 2 list calls, the commit after 4: one module run per try.
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=4)
@@ -70,6 +72,7 @@ def test_until_loop_as_the_readme_shows(ansible, start_emulator):
     assert "DRS.M00100" in broken["msg"], broken["msg"]
 
 
+@pytest.mark.smoke
 def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator):
     # Counted in list calls, not seconds, so a slow machine sees every step: validated from call 3 on,
     # committed from call 6 on.
