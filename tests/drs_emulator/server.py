@@ -54,8 +54,8 @@ def control(emulator, method, path, body):
         body = json.loads(body or b"{}")
         specs = body.get("jobs")
         # Added jobs (replace: false) need ids of their own: vary the seed with what is there.
-        seed = body.get("random_seed", emulator.arguments.random_seed + (0 if body.get("replace", True) else
-                                                                            len(emulator.store.jobs)))
+        added_to = 0 if body.get("replace", True) else len(emulator.store.jobs)
+        seed = body.get("random_seed", emulator.arguments.random_seed + added_to)
         if specs is None:
             specs = jobs.generate_jobs(int(body.get("count", 0)), random.Random(seed),
                                        body.get("initial_status", jobs.VALIDATING))

@@ -53,7 +53,7 @@ class AnsibleRun:
         """The result of the (last) task called ``name``."""
         results = self.task_results(host)
         matches = [result for task_name, result in results if task_name == name]
-        assert matches, "no task %r ran; tasks were %r\n%r" % (name, [task_name for task_name, _ in results], self)
+        assert matches, "no task %r ran; tasks were %r\n%r" % (name, [task_name for task_name, _result in results], self)
         return matches[-1]
 
     def module_result(self, host="localhost"):
