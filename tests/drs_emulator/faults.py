@@ -1,15 +1,4 @@
-"""Fault injection rules, given at start (``--fault JSON``, repeatable).
-
-A rule is a dict:
-
-- ``route``: the requests it applies to: ``drs`` (default: list and commit), ``list``, ``commit``,
-  ``token`` (IAM login) or ``projects`` (IAM project lookup).
-- ``count``: apply to the next N matching requests, then the rule is spent (default: every one).
-- what: ``latency`` (seconds, then answer normally unless another action is set), ``status`` (an HTTP
-  status; ``error_code``/``error_msg`` override the default body, ``retry_after`` adds that header,
-  ``html: true`` answers an nginx-style HTML page instead of JSON), ``drop: true`` (close the connection
-  without an answer), ``truncate: true`` (200 headers, half a body, then close), ``redirect`` (302 to
-  that base URL, or to http://127.0.0.2:1 when true).
+"""Fault injection rules, given at start (``--fault JSON``, repeatable); README.md lists their keys.
 
 Faults act before authentication, like a gateway in front of the service. Rules are checked in order;
 the first answering rule wins, latencies add up.
