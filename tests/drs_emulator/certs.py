@@ -1,7 +1,7 @@
-"""A throw-away CA and a server certificate for 127.0.0.1, made at start.
+"""A throw-away CA and a certificate for 127.0.0.1 signed by it, made at start.
 
-Clients are meant to verify TLS against the printed CA (``ca_path``), never to switch
-verification off, so the emulator tests the same code path users run against the real service.
+Clients verify TLS against the printed CA (``ca_path``), never switch verification off, so the emulator
+tests the code path users run against the real service.
 """
 
 import datetime
@@ -15,77 +15,43 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 def _name(common_name):
-    return x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hwcloud.drs emulator"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hwcloud.drs emulator"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _write_private(path, data):
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-
-
-def generate_certificates(directory, host_names=("localhost",), addresses=("127.0.0.1",)):
-    """Write ca.pem, server.pem and server-key.pem into directory and return their paths.
-
-    The extensions (key usage, key identifiers) are the ones strict verifiers such as
-    Python 3.13's VERIFY_X509_STRICT insist on.
-    """
+def _certificate(subject, issuer, key, issuer_key, is_ca, extensions):
+    # Key usage and key identifiers: strict verifiers such as Python 3.13's VERIFY_X509_STRICT insist on them.
     now = datetime.datetime.now(datetime.timezone.utc)
-    not_before = now - datetime.timedelta(days=1)
-    not_after = now + datetime.timedelta(days=30)
+    usage = dict.fromkeys(("content_commitment", "key_encipherment", "data_encipherment", "key_agreement",
+                           "encipher_only", "decipher_only"), False)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=0 if is_ca else None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=is_ca, crl_sign=is_ca, **usage),
+                              critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
 
-    ca_key = ec.generate_private_key(ec.SECP256R1())
+
+def generate_certificates(directory):
+    """Write ca.pem, server.pem and server-key.pem (for localhost and 127.0.0.1) into directory; return the paths."""
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("hwcloud.drs emulator CA")
-    ca_certificate = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    alternative_names = [x509.DNSName(name) for name in host_names]
-    alternative_names += [x509.IPAddress(ipaddress.ip_address(address)) for address in addresses]
-    server_certificate = (
-        x509.CertificateBuilder()
-        .subject_name(_name(host_names[0] if host_names else addresses[0]))
-        .issuer_name(ca_name)
-        .public_key(server_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName(alternative_names), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(server_key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-
-    ca_path = os.path.join(directory, "ca.pem")
-    certificate_path = os.path.join(directory, "server.pem")
-    key_path = os.path.join(directory, "server-key.pem")
-    with open(ca_path, "wb") as handle:
-        handle.write(ca_certificate.public_bytes(serialization.Encoding.PEM))
-    with open(certificate_path, "wb") as handle:
-        handle.write(server_certificate.public_bytes(serialization.Encoding.PEM))
-    _write_private(key_path, server_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return ca_path, certificate_path, key_path
+    ca = _certificate(ca_name, ca_name, ca_key, ca_key, True, [])
+    server = _certificate(_name("localhost"), ca_name, server_key, ca_key, False, [
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+        x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+    ])
+    paths = [os.path.join(directory, name) for name in ("ca.pem", "server.pem", "server-key.pem")]
+    for path, data in zip(paths[:2], (ca, server)):
+        with open(path, "wb") as handle:
+            handle.write(data.public_bytes(serialization.Encoding.PEM))
+    descriptor = os.open(paths[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()))
+    return tuple(paths)

@@ -1,6 +1,4 @@
-"""Fixed defaults (CONTRIBUTING.md: tests rely on them) and the settings a test may change at run time."""
-
-import threading
+"""Fixed defaults (tests and the demo rely on them) and the limits the service documents or implies."""
 
 REGION = "cn-north-4"
 PROJECT_ID = "9f0c7d1e2b3a4c5d6e7f8091a2b3c4d5"
@@ -18,40 +16,3 @@ DEFAULT_PAGE_CAP = 1000
 DEFAULT_LIMIT = 10
 TOKEN_TTL_SECONDS = 24 * 3600
 DEFAULT_RANDOM_SEED = 20240130
-
-# Keys of Settings a control call may change, with the type each takes.
-SETTING_TYPES = {
-    "latency": float,
-    "page_cap": int,
-    "default_limit": int,
-    "empty_result_422": bool,
-    "token_expire_after_calls": int,
-    "token_ttl_seconds": float,
-    "clock_skew_seconds": float,
-}
-
-
-class Settings:
-    """Run-time knobs; read without a lock (single attribute reads), written under one."""
-
-    def __init__(self, **values):
-        self.lock = threading.Lock()
-        self.latency = 0.0
-        self.page_cap = DEFAULT_PAGE_CAP
-        self.default_limit = DEFAULT_LIMIT
-        self.empty_result_422 = False
-        self.token_expire_after_calls = None
-        self.token_ttl_seconds = TOKEN_TTL_SECONDS
-        self.clock_skew_seconds = 0.0
-        self.update(values)
-
-    def update(self, values):
-        unknown = set(values) - set(SETTING_TYPES)
-        if unknown:
-            raise ValueError("unknown settings: %s" % ", ".join(sorted(unknown)))
-        with self.lock:
-            for name, value in values.items():
-                setattr(self, name, None if value is None else SETTING_TYPES[name](value))
-
-    def as_dict(self):
-        return {name: getattr(self, name) for name in SETTING_TYPES}

@@ -1,26 +1,14 @@
-"""API errors the handlers raise; the server turns them into ``{"error_code", "error_msg"}`` bodies."""
+"""API errors the handlers raise; the server turns them into ``{"error_code", "error_msg"}`` answers."""
 
 
 class ApiError(Exception):
-    """One error answer: HTTP status, error code, message and extra headers or body keys."""
+    """One error answer: HTTP status, ``{"error_code", "error_msg"}`` (plus ``extra`` keys) and headers."""
 
     def __init__(self, status, error_code, error_msg, headers=None, extra=None):
         super().__init__("%s %s: %s" % (status, error_code, error_msg))
         self.status = status
-        self.error_code = error_code
-        self.error_msg = error_msg
         self.headers = headers or {}
-        self.extra = extra or {}
-
-    def body(self):
-        body = {"error_code": self.error_code, "error_msg": self.error_msg}
-        body.update(self.extra)
-        return body
-
-
-def invalid_parameter(name):
-    # DRS.M00201: "The value of %s is invalid."; a user must learn which parameter.
-    return ApiError(400, "DRS.M00201", "The value of parameter %s is invalid." % name)
+        self.body = dict(extra or {}, error_code=error_code, error_msg=error_msg)
 
 
 def signature_error(detail):

@@ -17,7 +17,6 @@ from drs_emulator.errors import signature_error
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 MAX_CLOCK_DIFFERENCE_SECONDS = 15 * 60
-EMPTY_BODY_HASH = hashlib.sha256(b"").hexdigest()
 
 
 def encode(value):
@@ -67,9 +66,7 @@ def parse_authorization(value):
 
 def string_to_sign(method, raw_path, query_pairs, header_lookup, signed_headers, body, sdk_date):
     canonical_headers = "".join("%s:%s\n" % (name, (header_lookup(name) or "").strip()) for name in signed_headers)
-    content_hash = header_lookup("x-sdk-content-sha256")
-    if content_hash != "UNSIGNED-PAYLOAD":
-        content_hash = hashlib.sha256(body).hexdigest() if body else EMPTY_BODY_HASH
+    content_hash = hashlib.sha256(body).hexdigest()
     canonical_request = "\n".join([
         method.upper(), canonical_uri(raw_path), canonical_query(query_pairs),
         canonical_headers, ";".join(signed_headers), content_hash,

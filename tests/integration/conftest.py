@@ -1,25 +1,24 @@
 """Fixtures of the integration tests: real ``ansible`` / ``ansible-playbook`` runs against the emulator.
 
 Every test gets its own emulator (started with the options the test needs, always stopped afterwards)
-and its own ANSIBLE_HOME / temp directories, so tests can run in any order and in parallel.
+and its own ANSIBLE_HOME / temp directories, so tests can run in any order.
 
-Ansible runs in a subprocess from the same virtualenv as this pytest, the way a user runs it:
-the collection is found through ANSIBLE_COLLECTIONS_PATH (set by ``make``), or through a link
-``<tmp>/ansible_collections/hwcloud/drs`` -> repository root created here when the variable is unset.
-Helpers (running ansible, reading results, credentials per style) are in harness.py.
+Ansible runs in a subprocess from the same virtualenv as this pytest, the way a user runs it; the
+collection is found through ANSIBLE_COLLECTIONS_PATH (set by ``make``), or through a link to this
+checkout that tests/support/ansible_env.py creates when the variable is unset.
 """
 
 import os
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 
-from harness import REPO_ROOT, RESULTS_CALLBACK, Ansible
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support and drs_emulator
 
-sys.path.insert(0, str(REPO_ROOT / "tests"))
-
-from drs_emulator.testing import EmulatorProcess  # noqa: E402  (needs the path above)
+from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from support.ansible_runner import Ansible, write_inventory  # noqa: E402  pylint: disable=wrong-import-position
 
 # Emulators serve from threads of this process (pytest idles while ansible runs, so the shared GIL
 # costs nothing here), which saves a Python start-up per emulator: about a quarter of the suite's time.
@@ -27,46 +26,25 @@ from drs_emulator.testing import EmulatorProcess  # noqa: E402  (needs the path 
 IN_PROCESS = os.environ.get("DRS_EMULATOR_SUBPROCESS") != "1"
 
 
-# --------------------------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def collections_path(tmp_path_factory):
-    configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
-    if configured:
-        return configured
-    root = tmp_path_factory.mktemp("collections")
-    link = root / "ansible_collections" / "hwcloud" / "drs"
-    link.parent.mkdir(parents=True)
-    link.symlink_to(REPO_ROOT, target_is_directory=True)
-    return str(root)
+def pytest_configure(config):
+    # CI runs the smoke set on every supported ansible-core release, the whole suite on the newest.
+    config.addinivalue_line("markers", "smoke: the fast set CI runs on every supported ansible-core release")
 
 
 @pytest.fixture(scope="session")
 def inventory(tmp_path_factory):
-    # Explicit local connection with this interpreter: the module needs `requests` from this venv,
-    # and interpreter discovery would cost time and could pick a system python without it.
-    path = tmp_path_factory.mktemp("inventory") / "hosts.ini"
-    path.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-    return path
-
-
-@pytest.fixture(scope="session")
-def callback_plugins(tmp_path_factory):
-    path = tmp_path_factory.mktemp("callback_plugins")
-    (path / "results_file.py").write_text(RESULTS_CALLBACK)
-    return path
+    return write_inventory(tmp_path_factory.mktemp("inventory") / "hosts.ini")
 
 
 @pytest.fixture
-def ansible(tmp_path, collections_path, inventory, callback_plugins):
-    return Ansible(tmp_path, collections_path, inventory, callback_plugins)
+def ansible(tmp_path, inventory):
+    return Ansible(tmp_path, inventory=inventory)
 
 
 @pytest.fixture(scope="module")
-def module_ansible(tmp_path_factory, collections_path, inventory, callback_plugins):
+def module_ansible(tmp_path_factory, inventory):
     """For module-scoped fixtures that run one playbook whose results several tests check."""
-    return Ansible(tmp_path_factory.mktemp("ansible"), collections_path, inventory, callback_plugins)
+    return Ansible(tmp_path_factory.mktemp("ansible"), inventory=inventory)
 
 
 def _emulator_starter():
@@ -101,6 +79,6 @@ def start_module_emulator():
 
 
 @pytest.fixture
-def emulator(start_emulator):
+def emulator(start_emulator):  # pylint: disable=redefined-outer-name
     """A fresh emulator with its defaults."""
     return start_emulator()

@@ -2,7 +2,11 @@
 
 import json
 
-from harness import GROUP, MODULE, connection, count_statuses, make_jobs, newest_first
+import pytest
+
+from support.ansible_runner import GROUP, MODULE
+from support.jobs import count_statuses, make_jobs, newest_first
+from support.module_options import connection
 
 JOBS = make_jobs(40)
 
@@ -13,7 +17,7 @@ def key_value(options):
 
 def test_adhoc_key_value(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=JOBS)
-    options = dict(connection(emulator), status="COMMIT_SUCCESS", sort_dir="asc", limit=3)
+    options = dict(connection(emulator.state), status="COMMIT_SUCCESS", sort_dir="asc", limit=3)
     run = ansible.adhoc(key_value(options)).assert_ok()
     result = run.module_result()
     assert result["changed"] is False
@@ -23,7 +27,7 @@ def test_adhoc_key_value(ansible, start_emulator):
 
 def test_adhoc_json(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=JOBS)
-    options = dict(connection(emulator, "password"), status="ASYNC_JOB_VALIDATING", sort_dir="asc", limit=20,
+    options = dict(connection(emulator.state, "password"), status="ASYNC_JOB_VALIDATING", sort_dir="asc", limit=20,
                    offset=2, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=0, return_jobs="none")
     run = ansible.adhoc(json.dumps(options))
     result = run.module_result()
@@ -40,17 +44,18 @@ def test_adhoc_json(ansible, start_emulator):
 
 def test_check_mode_lists_the_same(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=JOBS)
-    normal = ansible.adhoc(connection(emulator)).assert_ok().module_result()
-    checked = ansible.adhoc(connection(emulator), extra=["--check"]).assert_ok().module_result()
+    normal = ansible.adhoc(connection(emulator.state)).assert_ok().module_result()
+    checked = ansible.adhoc(connection(emulator.state), extra=["--check"]).assert_ok().module_result()
     assert checked["jobs"] == normal["jobs"] == newest_first(JOBS)
     assert checked["changed"] is False and checked.get("skipped") is not True
 
     options = {"wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS", "status": "COMMIT_SUCCESS", "wait_timeout": 5}
     run = ansible.play([{"name": "checked", MODULE: options, "register": "r", "check_mode": True}],
-                       defaults=connection(emulator)).assert_ok()
+                       defaults=connection(emulator.state)).assert_ok()
     assert len(run.task("checked")["jobs"]) == 10
 
 
+@pytest.mark.smoke
 def test_module_defaults_group(ansible, start_emulator):
     """One module_defaults entry for the group holds connection and credentials for every task."""
     emulator = start_emulator(seed_jobs=JOBS)
@@ -58,7 +63,7 @@ def test_module_defaults_group(ansible, start_emulator):
         "name": "group defaults",
         "hosts": "localhost",
         "gather_facts": False,
-        "module_defaults": {GROUP: connection(emulator, "temporary")},
+        "module_defaults": {GROUP: connection(emulator.state, "temporary")},
         "tasks": [
             {"name": "short name", "drs_batch_async_job_info": {"limit": 5}, "register": "r",
              "collections": ["hwcloud.drs"]},

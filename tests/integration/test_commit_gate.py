@@ -1,20 +1,24 @@
-"""The role hwcloud.drs.commit_gate through its playbooks (tests/integration/playbooks/commit_gate_*.yml).
+"""The role hwcloud.drs.commit_gate through tests/integration/playbooks/commit_gate.yml.
 
-Each playbook checks its own outcome (it fails when the gate behaves otherwise); here they run against
-emulators set up for that outcome, concurrently, at -vvv, and the output is checked for the message a
-user reads and for secrets.
+The playbook checks the outcome it is told to expect (it fails when the gate behaves otherwise); here it
+runs against emulators set up for each outcome, concurrently, at -vvv, and the output is checked for
+the message a user reads and for secrets.
 """
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness import REPO_ROOT, assert_no_secret, credentials, make_jobs
+from secret_scan import assert_no_secret
+from support.ansible_env import REPO_ROOT
+from support.jobs import make_jobs
+from support.module_options import credentials
 
-PLAYBOOKS = REPO_ROOT / "tests" / "integration" / "playbooks"
+PLAYBOOK = REPO_ROOT / "tests" / "integration" / "playbooks" / "commit_gate.yml"
 BATCH = make_jobs(4, statuses=("ASYNC_JOB_VALIDATING",), users=("migration-bot",), prefix="gate")
 BATCH_IDS = [job["async_job_id"] for job in BATCH]
 OTHERS = make_jobs(6, statuses=("COMMIT_SUCCESS", "ASYNC_JOB_VALIDATE_FAILED"), users=("dba-li",), prefix="old")
+NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
 
 
 def extra_vars(emulator, style, via_role=False, **gate):
@@ -23,66 +27,76 @@ def extra_vars(emulator, style, via_role=False, **gate):
                  "gate_credentials_via_role": via_role, "gate_wait_sleep": 0.3}
     if style != "password":
         variables["drs_project_id"] = state["project_id"]
-    variables.update({"drs_" + key: value for key, value in credentials(emulator, style).items()})
+    variables.update({"drs_" + key: value for key, value in credentials(state, style).items()})
     variables.update(gate)
     return variables
 
 
-# name: (playbook, emulator options, credential style, pass credentials through commit_gate_auth, gate vars,
+# name: (emulator options, credential style, pass credentials through commit_gate_auth, gate vars,
 #        what the output must say)
 CASES = {
     "committed, by ids": (
-        "commit_gate_all_committed.yml",
         dict(validate_after_calls=2, auto_commit_after_calls=6), "aksk", False,
-        dict(gate_job_ids=BATCH_IDS), ["commit_gate: passed"]),
+        dict(gate_expect="passed", gate_job_ids=BATCH_IDS), ["commit_gate: passed"]),
     "committed, by user, credentials in commit_gate_auth": (
-        "commit_gate_all_committed.yml",
         dict(validate_after_calls=1, auto_commit_after_calls=3), "password", True,
-        dict(gate_user_name="migration-bot"), ["commit_gate: passed", "4 job(s) to reach COMMIT_SUCCESS"]),
+        dict(gate_expect="passed", gate_user_name="migration-bot"),
+        ["commit_gate: passed", "4 job(s) to reach COMMIT_SUCCESS"]),
     "validated, by domain and user, temporary keys": (
-        "commit_gate_all_committed.yml",
         dict(validate_after_calls=2), "temporary", True,
-        dict(gate_user_name="migration-bot", gate_domain_name="demo-domain",
+        dict(gate_expect="passed", gate_user_name="migration-bot", gate_domain_name="demo-domain",
              gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), ["commit_gate: passed"]),
     "failed validation": (
-        "commit_gate_failed_validation.yml",
         dict(validate_after_calls=2, fail_ids="gate-002"), "token", False,
-        dict(gate_job_ids=BATCH_IDS, gate_failed_job_ids=["gate-002"]),
+        dict(gate_expect="failed_validation", gate_job_ids=BATCH_IDS, gate_failed_job_ids=["gate-002"],
+             gate_timeout=300),
         ["failed validation", "gate-002", "ASYNC_JOB_VALIDATE_FAILED"]),
     "failed validation, by user": (
-        "commit_gate_failed_validation.yml",
         dict(validate_after_calls=1, fail_ids="gate-001,gate-003"), "password", True,
-        dict(gate_user_name="migration-bot", gate_failed_job_ids=["gate-001", "gate-003"]),
+        dict(gate_expect="failed_validation", gate_user_name="migration-bot",
+             gate_failed_job_ids=["gate-001", "gate-003"], gate_timeout=300),
         ["gate-001", "gate-003"]),
     "validated but not committed": (
-        "commit_gate_uncommitted.yml",
         dict(validate_after_calls=0), "aksk", True,
-        dict(gate_job_ids=BATCH_IDS, gate_timeout=3), ["Timed out", "not committed", "gate-000 (AUTO_PARAM_VALIDATE_SUCCESS)"]),
+        dict(gate_expect="uncommitted", gate_job_ids=BATCH_IDS, gate_timeout=3),
+        ["Timed out", "not committed", "gate-000 (AUTO_PARAM_VALIDATE_SUCCESS)"]),
     "validated but not committed, by user": (
-        "commit_gate_uncommitted.yml",
         dict(validate_after_calls=0), "token", False,
-        dict(gate_user_name="migration-bot", gate_timeout=3, gate_pending_job_ids=BATCH_IDS),
+        dict(gate_expect="uncommitted", gate_user_name="migration-bot", gate_timeout=3,
+             gate_pending_job_ids=BATCH_IDS),
         ["Timed out", "not committed"]),
-    "no match": (
-        "commit_gate_no_match.yml", {}, "aksk", False, {}, ["no batch async job matches"]),
+    "no match, by ids": (
+        {}, "aksk", False, dict(gate_expect="no_match", gate_job_ids=[NO_SUCH_ID], gate_timeout=600),
+        ["no batch async job matches", NO_SUCH_ID]),
+    "no match, by user": (
+        {}, "aksk", False, dict(gate_expect="no_match", gate_user_name="no-such-user", gate_timeout=600),
+        ["no batch async job matches", "user_name=no-such-user"]),
 }
+# A gate that passes and one that stops: the smoke set, run on every ansible-core release.
+SMOKE_CASES = ("committed, by ids", "failed validation")
 
 
 @pytest.fixture(scope="module")
-def gate_runs(module_ansible, start_module_emulator):
+def gate_runs(request, module_ansible, start_module_emulator):
     def run(case):
-        playbook, options, style, via_role, gate, _expected = CASES[case]
+        options, style, via_role, gate, _expected = CASES[case]
         emulator = start_module_emulator(seed_jobs=BATCH + OTHERS, **options)
-        return emulator, module_ansible.playbook(PLAYBOOKS / playbook, extra=["-vvv"],
+        return emulator, module_ansible.playbook(PLAYBOOK, extra=["-vvv"],
                                                  extra_vars=extra_vars(emulator, style, via_role, **gate))
 
-    # Each worker starts its emulator and runs its playbook: the playbooks run concurrently.
+    # Only the cases of the selected tests (the smoke set selects two); each worker starts its emulator
+    # and runs its playbook, so the playbooks run concurrently.
+    selected = {item.callspec.params["case"] for item in request.session.items
+                if item.originalname == "test_gate_outcome"}
+    if any(item.originalname == "test_gate_waits_inside_the_module_not_per_poll" for item in request.session.items):
+        selected.add("committed, by ids")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {case: pool.submit(run, case) for case in CASES}
+        futures = {case: pool.submit(run, case) for case in sorted(selected)}
         return {case: future.result() for case, future in futures.items()}
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case", [pytest.param(case, marks=[pytest.mark.smoke] if case in SMOKE_CASES else [])
+                                  for case in sorted(CASES)])
 def test_gate_outcome(gate_runs, case):
     emulator, run = gate_runs[case]
     run.assert_ok()  # the playbook asserts the outcome itself

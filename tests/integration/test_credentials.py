@@ -5,7 +5,9 @@ The cases run as one ansible-playbook run (Scenarios); each test checks its own 
 
 import pytest
 
-from harness import CREDENTIAL_STYLES, Scenarios, make_jobs
+from scenarios import Scenarios
+from support.jobs import make_jobs
+from support.module_options import CREDENTIAL_STYLES
 
 JOBS = make_jobs(12)
 WRONG_ENVIRONMENT = {
@@ -113,6 +115,7 @@ def assert_listed(result, name=""):
     assert len(result["jobs"]) == len(JOBS), name
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("style", CREDENTIAL_STYLES)
 def test_every_style_with_and_without_project_id(cases, style):
     with_project = cases.result("%s with project" % style)

@@ -9,7 +9,9 @@ import ast
 
 import yaml
 
-from harness import GROUP, MODULE, REPO_ROOT, make_jobs
+from support.ansible_env import REPO_ROOT
+from support.ansible_runner import GROUP, MODULE
+from support.jobs import make_jobs
 
 MODULE_FILE = REPO_ROOT / "plugins" / "modules" / "drs_batch_async_job_info.py"
 

@@ -1,13 +1,15 @@
 """Every fault the emulator can inject, recovered from or reported as issue 2 specifies.
 
+Redirects are refused end to end in test_request_shape.py (no request reaches the other host), and
+without a secret in the output for every credential style in test_no_secrets.py.
+
 All cases run in one ansible-playbook run (each task against its own emulator); each test checks one case.
 """
 
-import http.server
-
 import pytest
 
-from harness import Scenarios, make_jobs, serving
+from scenarios import Scenarios
+from support.jobs import make_jobs
 
 JOBS = make_jobs(30)
 CLIENT_ERRORS = [
@@ -19,28 +21,8 @@ CLIENT_ERRORS = [
 ]
 
 
-class Trap(http.server.ThreadingHTTPServer):
-    """Counts every connection: a redirect target that must never be contacted."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        self.hits = 0
-        super().__init__(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
-
-    def verify_request(self, request, client_address):
-        self.hits += 1
-        return True
-
-
 @pytest.fixture(scope="module")
-def trap():
-    with serving(Trap()) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def faults(module_ansible, start_module_emulator, trap):
+def faults(module_ansible, start_module_emulator):
     cases = Scenarios(module_ansible, start_module_emulator)
 
     def add(name, fault=None, style="aksk", **options):
@@ -67,14 +49,12 @@ def faults(module_ansible, start_module_emulator, trap):
     add("token expiry", style="password", emulator={"token_expire_after_calls": 3}, page_size=5,
         page_concurrency=1)
     add("token expires at once", style="password", emulator={"token_expire_after_calls": 0})
-    add("given token expired", style="token").expire_tokens()
+    # Tokens live 0 s, the pre-issued one of the state line too.
+    add("given token expired", style="token", emulator={"token_ttl_seconds": 0})
     add("IAM login 503 once", [{"route": "token", "status": 503, "count": 1}], style="password")
     add("IAM lookup 429 once", [{"route": "projects", "status": 429, "count": 1, "retry_after": 0}],
         project_id=None)
     add("IAM login dropped once", [{"route": "token", "drop": True, "count": 1}], style="password")
-    target = "http://127.0.0.1:%d/v5/elsewhere" % trap.server_address[1]
-    for style in ("aksk", "token", "password"):
-        add("redirect " + style, [{"route": "list", "redirect": target}], style)
     empty = add("422 empty", emulator={"empty_result_422": True}, status="COMMIT_SUCCESS", user_name="nobody")
     cases.add("422 empty, then something", emulator=empty, user_name="dba-li")
     for status, code, _hint in CLIENT_ERRORS:
@@ -214,17 +194,6 @@ def test_a_given_token_that_expired_is_reported_with_a_hint(faults):
     assert result.get("failed")
     assert result["error_code"] == "APIGW.0307" and "auth_token" in result["msg"], result["msg"]
     assert faults.stats("given token expired")["iam_token_calls"] == 0
-
-
-@pytest.mark.parametrize("style", ["aksk", "token", "password"])
-def test_redirects_to_another_host_are_refused_not_followed(faults, trap, style):
-    result = faults.result("redirect " + style)
-    assert result.get("failed"), style
-    assert "redirect" in result["msg"].lower(), result["msg"]
-    assert "302" in result["msg"], result["msg"]
-    assert "Traceback" not in result["msg"]
-    assert trap.hits == 0, "a redirect was followed"
-    assert faults.stats("redirect " + style)["list_calls"] == 1  # refused at once, never retried
 
 
 def test_empty_result_422_is_an_empty_list(faults):

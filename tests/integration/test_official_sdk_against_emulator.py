@@ -138,4 +138,3 @@ def test_official_sdk_lists_and_commits_with_aksk(tmp_path):
     assert result["bad_signature"] == [401, "APIGW.0301", True]
     assert stats["routes"]["iam_projects"] == 1
     assert stats["routes"]["drs_list"] == 3 + 1 + 1 + 1 + 1
-    assert (home / ".huaweicloud").is_dir()

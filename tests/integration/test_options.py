@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-from harness import STATUSES, Scenarios, count_statuses, make_jobs, newest_first
+from scenarios import Scenarios
+from support.drs_statuses import STATUSES
+from support.jobs import count_statuses, make_jobs, newest_first
 
 JOBS = make_jobs(60)
 NEWEST_FIRST = newest_first(JOBS)

@@ -2,7 +2,9 @@
 
 import json
 
-from harness import MODULE, connection, count_statuses, make_jobs, newest_first
+from support.ansible_runner import MODULE
+from support.jobs import count_statuses, make_jobs, newest_first
+from support.module_options import connection
 
 JOBS = make_jobs(5000)
 NEWEST_FIRST = newest_first(JOBS)
@@ -22,7 +24,7 @@ def test_five_thousand_jobs_through_a_page_cap(ansible, start_emulator):
          "register": "result"},
         {"name": "counts only", MODULE: {"return_jobs": "none", "page_size": 250}, "register": "result"},
     ]
-    run = ansible.play(tasks, defaults=connection(emulator)).assert_ok()
+    run = ansible.play(tasks, defaults=connection(emulator.state)).assert_ok()
 
     everything = run.task("every job")
     assert everything["total_count"] == 5000
@@ -54,7 +56,7 @@ def test_waiting_on_five_thousand_jobs_returns_counts_only(ansible, start_emulat
     emulator = start_emulator(seed_jobs=batch, page_cap=300, validate_after_calls=40, auto_commit_after_calls=75)
     run = ansible.play([{"name": "wait", MODULE: {"wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.1,
                                                   "wait_timeout": 120, "return_jobs": "none"},
-                         "register": "result"}], defaults=connection(emulator)).assert_ok()
+                         "register": "result"}], defaults=connection(emulator.state)).assert_ok()
     result = run.task("wait")
     assert result["jobs"] == [] and result["total_count"] == 5000
     assert result["status_counts"]["COMMIT_SUCCESS"] == 5000

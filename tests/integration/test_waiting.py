@@ -4,10 +4,15 @@ import re
 import threading
 import time
 
+import pytest
 import requests
 import yaml
 
-from harness import GROUP, MODULE, REPO_ROOT, Scenarios, connection, make_jobs
+from scenarios import Scenarios
+from support.ansible_env import REPO_ROOT
+from support.ansible_runner import GROUP, MODULE
+from support.jobs import make_jobs
+from support.module_options import connection
 
 BATCH = make_jobs(6, statuses=("ASYNC_JOB_VALIDATING",), prefix="batch")
 BATCH_IDS = [job["async_job_id"] for job in BATCH]
@@ -28,20 +33,21 @@ def quick(tasks, retries):
     return [dict(task, retries=retries, delay=1) if "until" in task else dict(task) for task in tasks]
 
 
+@pytest.mark.smoke
 def test_until_loop_as_the_readme_shows(ansible, start_emulator):
     # Validation finishes after 2 list calls, the commit after 4: one module run per try.
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=4)
     tasks = readme_until_tasks()
     plays = [{
         "name": "until committed", "hosts": "localhost", "gather_facts": False,
-        "module_defaults": {GROUP: connection(emulator)}, "vars": {"batch_id": "batch-003"},
+        "module_defaults": {GROUP: connection(emulator.state)}, "vars": {"batch_id": "batch-003"},
         "tasks": quick(tasks, retries=10),
     }]
     failing = start_emulator(seed_jobs=BATCH, validate_after_calls=0, fail_ids="batch-003")
-    plays.append(dict(plays[0], name="until validation failed", module_defaults={GROUP: connection(failing)}))
+    plays.append(dict(plays[0], name="until validation failed", module_defaults={GROUP: connection(failing.state)}))
     # A module failure (here a revoked token) fails the loop with the module's message: the keys the
     # expression reads are there on failure too, so it never raises on an undefined variable.
-    revoked = dict(connection(emulator, "none"), auth_token="MIIrevoked")
+    revoked = dict(connection(emulator.state, "none"), auth_token="MIIrevoked")
     plays.append(dict(plays[0], name="until on a failing run", module_defaults={GROUP: revoked},
                       tasks=quick(tasks, retries=1)))
     for play in plays:
@@ -66,6 +72,7 @@ def test_until_loop_as_the_readme_shows(ansible, start_emulator):
     assert "DRS.M00100" in broken["msg"], broken["msg"]
 
 
+@pytest.mark.smoke
 def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator):
     # Counted in list calls, not seconds, so a slow machine sees every step: validated from call 3 on,
     # committed from call 6 on.
@@ -77,7 +84,7 @@ def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator)
         # Already there: COMMIT_SUCCESS also satisfies AUTO_PARAM_VALIDATE_SUCCESS, in one poll.
         {"name": "committed is validated", MODULE: dict(wait, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"),
          "register": "r"},
-    ], defaults=connection(emulator, "password")).assert_ok()
+    ], defaults=connection(emulator.state, "password")).assert_ok()
 
     validated = run.task("validated")
     assert {job["status"] for job in validated["jobs"]} == {"AUTO_PARAM_VALIDATE_SUCCESS"}
@@ -111,7 +118,7 @@ def test_commit_through_the_api_while_the_module_waits(ansible, start_emulator):
     committer.start()
     run = ansible.play([{"name": "committed", MODULE: {
         "wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.3, "wait_timeout": 60, "return_jobs": "unfinished"},
-        "register": "r"}], defaults=connection(emulator, "token")).assert_ok()
+        "register": "r"}], defaults=connection(emulator.state, "token")).assert_ok()
     committer.join(10)
     result = run.task("committed")
     assert result["jobs"] == []  # none unfinished

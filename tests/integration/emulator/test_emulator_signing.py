@@ -1,10 +1,10 @@
-"""AK/SK signature verification: the API notes' vectors and what the server accepts or refuses."""
+"""AK/SK signature verification: the API notes' vectors, and what the server accepts or refuses."""
 
 import datetime
 
 import pytest
 
-from emulator_client import assert_error, sign_headers
+from emulator_client import Client, assert_error, sign_headers
 from drs_emulator import signing
 
 VECTOR_URL = "https://drs.cn-north-4.myhuaweicloud.com/v5/PROJ/batch-async-jobs"
@@ -39,85 +39,50 @@ def test_vectors_from_the_api_notes(params, headers, signed_headers, signature):
     assert server_side == signature
 
 
-def test_canonical_query_encoding():
-    assert signing.canonical_query(signing.parse_query("user_name=a%20b%2Fc~d%40e&status=COMMIT_SUCCESS&limit=10&offset=0")) \
-        == "limit=10&offset=0&status=COMMIT_SUCCESS&user_name=a%20b%2Fc~d%40e"
-
-
 def test_signed_request_is_accepted(client):
-    response = client.list_jobs(limit=5, offset=0)
+    response = client.list_jobs(limit=5, offset=0, user_name="a b/c~d@e+f")
     assert response.status_code == 200, response.text
-    assert response.json()["total_count"] == 200
+    assert response.json() == {"total_count": 0, "jobs": []}
     assert len(response.headers["X-Request-Id"]) >= 16
 
 
-def test_special_characters_in_filters(client):
-    response = client.list_jobs(user_name="a b/c~d@e+f", limit=5)
-    assert response.status_code == 200, response.text
-    assert response.json() == {"total_count": 0, "jobs": []}
+@pytest.mark.parametrize("key", ["secret_key", "access_key"])
+def test_wrong_keys_are_refused(client, key):
+    assert_error(client.signed("GET", client.list_path(), [("limit", 5)], **{key: "WRONGKEY"}), 401, "APIGW.0301")
 
 
-def test_wrong_secret_key(client):
-    assert_error(client.signed("GET", client.list_path(), [("limit", 5)], secret_key="wrong"), 401, "APIGW.0301")
-
-
-def test_unknown_access_key(client):
-    assert_error(client.signed("GET", client.list_path(), [("limit", 5)], access_key="NOSUCHKEY"), 401, "APIGW.0301")
-
-
-def test_query_sent_differs_from_query_signed(client):
+def test_what_is_sent_must_be_what_was_signed(client):
     url = client.state["url"] + client.list_path()
-    query, headers = sign_headers("GET", url, [("limit", "5")], {"Content-Type": "application/json"}, b"",
+    query, headers = sign_headers("GET", url, [("limit", "5"), ("user_name", "a b")],
+                                  {"Content-Type": "application/json", "X-Language": "en-us"}, b"",
                                   client.state["access_key"], client.state["secret_key"])
     assert client.session.get(url + "?" + query, headers=headers).status_code == 200
-    assert_error(client.session.get(url + "?limit=6", headers=headers), 401, "APIGW.0301")
+    assert_error(client.session.get(url + "?limit=6&user_name=a%20b", headers=headers), 401, "APIGW.0301")
+    # '+' is not a space in the canonical query.
+    assert_error(client.session.get(url + "?limit=5&user_name=a+b", headers=headers), 401, "APIGW.0301")
+    assert_error(client.session.get(url + "?" + query, headers=dict(headers, **{"X-Language": "zh-cn"})),
+                 401, "APIGW.0301")
+    # Headers that were not signed may come on top.
+    assert client.session.get(url + "?" + query, headers=dict(headers, Accept="application/json")).status_code == 200
 
 
-def test_plus_is_not_a_space(client):
-    url = client.state["url"] + client.list_path()
-    _query, headers = sign_headers("GET", url, [("user_name", "a b")], {"Content-Type": "application/json"}, b"",
-                                   client.state["access_key"], client.state["secret_key"])
-    assert_error(client.session.get(url + "?user_name=a+b", headers=headers), 401, "APIGW.0301")
-    assert client.session.get(url + "?user_name=a%20b", headers=headers).status_code == 200
-
-
-def test_headers_tampered_after_signing(client):
-    url = client.state["url"] + client.list_path()
-    _query, headers = sign_headers("GET", url, [], {"Content-Type": "application/json", "X-Language": "en-us"}, b"",
-                                   client.state["access_key"], client.state["secret_key"])
-    headers["X-Language"] = "zh-cn"
-    assert_error(client.session.get(url, headers=headers), 401, "APIGW.0301")
-
-
-def test_unsigned_extra_headers_are_fine(client):
-    url = client.state["url"] + client.list_path()
-    _query, headers = sign_headers("GET", url, [], {"Content-Type": "application/json"}, b"",
-                                   client.state["access_key"], client.state["secret_key"])
-    headers["User_Agent_Extra"] = "x"
-    headers["Accept"] = "application/json"
-    assert client.session.get(url, headers=headers).status_code == 200
-
-
-@pytest.mark.parametrize("offset_seconds, accepted", [(-14 * 60, True), (14 * 60, True), (-16 * 60, False), (16 * 60, False)])
+@pytest.mark.parametrize("offset_seconds, accepted", [(-14 * 60, True), (16 * 60, False)])
 def test_sdk_date_window(client, offset_seconds, accepted):
     response = client.signed("GET", client.list_path(), [("limit", 1)], sdk_date=_sdk_date(offset_seconds))
     if accepted:
         assert response.status_code == 200, response.text
     else:
         assert_error(response, 401, "APIGW.0301", "15 minutes")
-
-
-def test_malformed_sdk_date(client):
     assert_error(client.signed("GET", client.list_path(), sdk_date="2024-01-01T00:00:00Z"), 401, "APIGW.0301")
 
 
-def test_server_clock_skew(client, fresh):
-    fresh.clock(skew_seconds=3600)
+def test_server_clock_skew(start_emulator):
+    client = Client(start_emulator(clock_skew_seconds=3600).state)
     assert_error(client.list_jobs(limit=1), 401, "APIGW.0301")
     assert client.signed("GET", client.list_path(), [("limit", 1)], sdk_date=_sdk_date(3600)).status_code == 200
 
 
-def test_temporary_credentials(client):
+def test_temporary_credentials_need_their_signed_token(client):
     state = client.state
     temporary = {"access_key": state["temporary_access_key"], "secret_key": state["temporary_secret_key"]}
     ok = client.signed("GET", client.list_path(), [("limit", 1)], security_token=state["security_token"], **temporary)
@@ -128,31 +93,26 @@ def test_temporary_credentials(client):
     # A permanent key with a security token is refused too.
     assert_error(client.signed("GET", client.list_path(), [("limit", 1)], security_token=state["security_token"]),
                  401, "APIGW.0301")
-
-
-def test_security_token_must_be_signed(client):
-    state = client.state
     url = state["url"] + client.list_path()
     _query, headers = sign_headers("GET", url, [], {"Content-Type": "application/json"}, b"",
                                    state["temporary_access_key"], state["temporary_secret_key"])
-    headers["X-Security-Token"] = state["security_token"]
+    headers["X-Security-Token"] = state["security_token"]  # sent, but not signed
     assert_error(client.session.get(url, headers=headers), 401, "APIGW.0301")
 
 
-def test_missing_authorization_parts(client):
+def test_malformed_authorization(client):
     url = client.state["url"] + client.list_path()
     for authorization in ("SDK-HMAC-SHA256 Access=x", "AWS4-HMAC-SHA256 Credential=x", "garbage"):
         response = client.session.get(url, headers={"Authorization": authorization, "Content-Type": "application/json"})
         assert_error(response, 401, "APIGW.0301")
 
 
-def test_post_body_is_signed(client, fresh):
-    fresh.validate_jobs()
-    job_id = client.list_jobs(limit=1).json()["jobs"][0]["async_job_id"]
-    path = client.list_path() + "/%s/commit" % job_id
-    ok = client.signed("POST", path, body=b"{}")
-    assert ok.status_code == 200, ok.text
+def test_post_body_is_signed(start_emulator):
+    client = Client(start_emulator(seed_jobs=[{"async_job_id": "ready", "status": "AUTO_PARAM_VALIDATE_SUCCESS"}]).state)
+    path = client.list_path() + "/ready/commit"
     url = client.state["url"] + path
     _query, headers = sign_headers("POST", url, [], {"Content-Type": "application/json"}, b"{}",
                                    client.state["access_key"], client.state["secret_key"])
     assert_error(client.session.post(url, headers=headers, data=b'{"x": 1}'), 401, "APIGW.0301")
+    ok = client.signed("POST", path, body=b"{}")
+    assert ok.status_code == 200, ok.text

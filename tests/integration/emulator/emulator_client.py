@@ -3,15 +3,9 @@
 import datetime
 import hashlib
 import hmac
-import os
-import sys
 from urllib.parse import quote, urlsplit
 
 import requests
-
-TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if TESTS_DIRECTORY not in sys.path:
-    sys.path.insert(0, TESTS_DIRECTORY)
 
 
 def _encode(value):
