@@ -286,7 +286,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     runs, slow_runs = (1, 1) if args.quick else (args.runs, args.slow_runs)
-    listing_jobs, batch_jobs, polls = (2000, 10000, 4) if args.quick else (10000, 100000, 10)
+    listing_jobs, batch_jobs, polls = (2000, 10000, 4) if args.quick else (10000, 100000, 20)
     facts = machine()
     print("hwcloud.drs benchmarks, %.0f ms per request; machine: %s" % (args.latency_ms, json.dumps(facts)), flush=True)
     started = time.monotonic()
