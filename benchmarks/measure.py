@@ -190,8 +190,7 @@ def render_text(rows):
 
 
 def render_rst(rows):
-    """The same table as an RST list-table, to paste into docs/docsite/rst/performance.rst."""
-    lines = [".. list-table::", "   :header-rows: 1", ""]
-    for line in [HEADER] + [row.cells() for row in rows]:
-        lines.append("   * - " + "\n     - ".join(cell.replace("*", "\\*") or "\\-" for cell in line))
-    return "\n".join(lines)
+    """The same table as an RST csv-table, to paste into docs/docsite/rst/performance.rst."""
+    def line(cells):
+        return "   " + ", ".join('"%s"' % cell.replace('"', '""') for cell in cells)
+    return "\n".join([".. csv-table::", "   :header-rows: 1", ""] + [line(cells) for cells in [HEADER] + [row.cells() for row in rows]])
