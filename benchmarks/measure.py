@@ -1,8 +1,8 @@
-"""Timing primitives shared by the benchmark scenarios.
+"""What benchmarks/run.py measures with: timed child processes, the emulator, the results table.
 
-Every figure is taken from a child process (the way a user runs ansible or a script), so wall time
-includes interpreter start-up and imports, and CPU time is the delta of the children's rusage: the
-only CPU figure that also counts ansible's forked workers and the module processes they start.
+Every figure comes from a child process, the way a user runs ansible or a script: wall time includes
+interpreter start-up and imports, and CPU time is the children's rusage, the only CPU figure that
+also counts ansible's forked workers and the module processes they start.
 """
 
 from __future__ import annotations
@@ -17,216 +17,180 @@ import time
 from dataclasses import dataclass, field
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV_BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests"))
+
+# The only imports from tests/: the isolated ansible environment and the emulator.
+from support.ansible_env import isolated_environment  # noqa: E402 pylint: disable=wrong-import-position
+from drs_emulator.testing import EmulatorProcess  # noqa: E402 pylint: disable=wrong-import-position
 
 
 @dataclass
 class Sample:
     wall: float
     cpu: float
-    returncode: int
     stdout: str
-    stderr: str
-    extra: dict = field(default_factory=dict)
+    processes: list = field(default_factory=list)  # what the interpreter wrapper recorded
 
 
-def run_timed(command, env=None, cwd=None, timeout=600, check=True):
-    """Run one command to completion; return its wall time and the CPU of the whole process tree."""
+def run_timed(command, env, timeout=300):
+    """Run one command to completion; its wall time and the CPU time of its whole process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+    proc = subprocess.run(command, env=env, cwd=env["BENCH_WORKDIR"], capture_output=True, text=True,
+                          timeout=timeout, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if check and proc.returncode != 0:
-        raise RuntimeError(
-            "command failed (rc=%d): %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
-            % (proc.returncode, " ".join(command), proc.stdout[-4000:], proc.stderr[-4000:])
-        )
-    return Sample(wall=wall, cpu=cpu, returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError("command failed (rc=%d): %s\n%s\n%s" % (
+            proc.returncode, " ".join(command), proc.stdout[-3000:], proc.stderr[-3000:]))
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Sample(wall=wall, cpu=cpu, stdout=proc.stdout)
 
 
 def median(values):
-    values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 
-def tool(name):
-    """An executable of the running virtualenv (ansible, ansible-playbook), else from PATH."""
-    candidate = os.path.join(VENV_BIN, name)
-    if os.path.exists(candidate):
-        return candidate
-    import shutil
-
-    found = shutil.which(name)
-    if not found:
-        raise SystemExit("benchmarks: %s not found next to %s nor on PATH" % (name, sys.executable))
-    return found
-
-
-def collections_path(workdir):
-    """ANSIBLE_COLLECTIONS_PATH as make sets it, or a private link to the repository root."""
-    existing = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
-    if existing:
-        return existing
-    root = os.path.join(workdir, "collections")
-    link_dir = os.path.join(root, "ansible_collections", "hwcloud")
-    os.makedirs(link_dir, exist_ok=True)
-    link = os.path.join(link_dir, "drs")
-    if not os.path.islink(link):
-        os.symlink(REPO_ROOT, link)
-    return root
-
-
-def ansible_env(workdir, collections):
-    """One environment for every ansible run, module and baselines alike, free of the user's config."""
-    env = dict(os.environ)
-    for name in list(env):
-        if name.startswith(("ANSIBLE_", "HW_", "HUAWEICLOUD_SDK_")) or name.lower().endswith("_proxy"):
-            del env[name]
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=collections,
-        ANSIBLE_CONFIG=os.path.join(workdir, "ansible.cfg"),
-        ANSIBLE_LOCAL_TEMP=os.path.join(workdir, "ansible-local"),
-        ANSIBLE_REMOTE_TMP=os.path.join(workdir, "ansible-remote"),
-        ANSIBLE_HOME=os.path.join(workdir, "ansible-home"),
-        ANSIBLE_LOCALHOST_WARNING="false",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        ANSIBLE_DEPRECATION_WARNINGS="false",
-        ANSIBLE_RETRY_FILES_ENABLED="false",
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-    )
-    with open(env["ANSIBLE_CONFIG"], "w", encoding="utf-8") as handle:
-        handle.write("[defaults]\n")
+def ansible_environment(workdir):
+    """tests/support's isolated ansible environment; HOME too, since the SDK peer writes ~/.huaweicloud."""
+    env = isolated_environment(workdir)
+    env["HOME"] = os.path.join(workdir, "home")
+    env["BENCH_WORKDIR"] = workdir
+    os.makedirs(env["HOME"], exist_ok=True)
     return env
 
 
-RSS_WRAPPER = '''#!{python}
-# Stands in for ansible_python_interpreter: runs the module in a child python and records that
-# child's peak RSS, CPU, wall time and the size of the JSON it printed, then relays its output.
-import json, os, resource, subprocess, sys, time
+# ------------------------------------------------------------------ the emulator (the only use of its API)
+
+
+class Emulator:
+    """The emulator on 127.0.0.1, through EmulatorProcess's start/stop, seed and state only."""
+
+    def __init__(self, latency_ms):
+        self._process = EmulatorProcess(latency=latency_ms / 1000.0)
+
+    def __enter__(self):
+        self._process.start()
+        if not self.state["url"].startswith("https://127.0.0.1:"):
+            raise SystemExit("benchmarks: the emulator is not on 127.0.0.1: %s" % self.state["url"])
+        return self
+
+    def __exit__(self, *exc_info):
+        self._process.stop()
+
+    @property
+    def state(self):
+        """url, ca_path, region, project_id, auth_token, access_key/secret_key, iam_user_name/iam_password/..."""
+        return self._process.state
+
+    def seed(self, count, committed=0, commit_after_calls=None):
+        """Replace the jobs by `count` validated jobs plus `committed` committed ones.
+
+        With commit_after_calls, the validated ones commit once that many list calls were answered."""
+        if committed:
+            self._process.seed(committed, random_seed=201, initial_status="COMMIT_SUCCESS")
+        lifecycle = {"initial_status": "AUTO_PARAM_VALIDATE_SUCCESS"}
+        if commit_after_calls is not None:
+            lifecycle = {"validate_after_calls": 0, "auto_commit_after_calls": commit_after_calls}
+        self._process.seed(count, replace=not committed, random_seed=200, **lifecycle)
+
+
+def connection(state, auth="token"):
+    """The module's connection options for the emulator: token or IAM password auth."""
+    options = {"region": state["region"], "project_id": state["project_id"], "endpoint": state["url"],
+               "iam_endpoint": state["url"], "ca_path": state["ca_path"]}
+    if auth == "token":
+        options["auth_token"] = state["auth_token"]
+    else:
+        options.update({key: state[key] for key in ("iam_user_name", "iam_password", "iam_domain_name")})
+    return options
+
+
+# ------------------------------------------------------------------ the module process, seen from outside
+
+# Stands in for ansible_python_interpreter: runs the module in a child python, relays its output, and
+# records the child's wall time, CPU, peak RSS and result size. No ansible-core code is patched.
+INTERPRETER_WRAPPER = '''#!{python}
+import json, resource, subprocess, sys, time
 start = time.perf_counter()
-proc = subprocess.Popen([{python!r}] + {extra_args!r} + sys.argv[1:], stdout=subprocess.PIPE)
-out, _ = proc.communicate()
+child = subprocess.run([{python!r}] + sys.argv[1:], stdout=subprocess.PIPE, check=False)
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-sys.stdout.buffer.write(out)
+sys.stdout.buffer.write(child.stdout)
 sys.stdout.flush()
-record = {{"maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
-          "stdout_bytes": len(out)}}
-trace = {log!r} + ".http"
-if os.path.exists(trace):
-    with open(trace) as handle:
-        record["http"] = [json.loads(line) for line in handle]
-    os.unlink(trace)
-with open({log!r}, "a") as log:
-    log.write(json.dumps(record) + "\\n")
-sys.exit(proc.returncode)
-'''
-
-# Run by the wrapper in place of `python AnsiballZ_x.py` when HTTP timing is wanted: times every
-# requests.Session.send (the body is read inside send), then runs the module file as __main__.
-HTTP_TRACE_BOOTSTRAP = '''
-import json, runpy, sys, threading, time
-import requests
-
-_records = []
-_lock = threading.Lock()
-_send = requests.Session.send
-
-
-def send(self, request, **kwargs):
-    start = time.perf_counter()
-    try:
-        return _send(self, request, **kwargs)
-    finally:
-        end = time.perf_counter()
-        with _lock:
-            _records.append((start, end, request.method, request.path_url.split("?")[0]))
-
-
-requests.Session.send = send
-
-
-def _dump():
-    with open({trace!r}, "w") as handle:
-        for record in _records:
-            handle.write(json.dumps(record) + "\\n")
-
-
-import atexit
-atexit.register(_dump)
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(json.dumps({{"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024.0,
+                          "json_mb": len(child.stdout) / 1e6}}) + "\\n")
+sys.exit(child.returncode)
 '''
 
 
-PROFILE_BOOTSTRAP = '''
-# Runs the module file under cProfile. Not `python -m cProfile`: AnsiballZ drops the directory of
-# __main__.__file__ from sys.path, which would then be the standard library's.
-import cProfile, runpy, sys
-sys.argv = sys.argv[1:]
-profile = cProfile.Profile()
-profile.enable()
-try:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-finally:
-    profile.disable()
-    profile.dump_stats({output!r})
-'''
+class ModuleProcesses:
+    """An interpreter wrapper and the records it leaves, one per module process."""
+
+    def __init__(self, workdir):
+        self.path = os.path.join(workdir, "python-wrapper")
+        self.log = os.path.join(workdir, "python-wrapper.jsonl")
+        with open(self.path, "w", encoding="utf-8") as handle:
+            handle.write(INTERPRETER_WRAPPER.format(python=sys.executable, log=self.log))
+        os.chmod(self.path, 0o755)
+
+    def take(self):
+        """The records written since the last call."""
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log, encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle if line.strip()]
+        os.unlink(self.log)
+        return records
 
 
-def make_interpreter_wrapper(workdir, name, extra_args=(), trace_http=False, profile_to=None, log=None):
-    """Write an interpreter wrapper; return (path, log path).
-
-    extra_args go between python and the module file; trace_http records the start and end of every
-    HTTP request the module sends; profile_to runs the module under cProfile into that file; log is
-    where the records go, by default a file of the wrapper's own (another wrapper's log to share it).
-    """
-    path = os.path.join(workdir, "python-" + name)
-    log = log or os.path.join(workdir, "python-" + name + ".jsonl")
-    extra_args = list(extra_args)
-    if trace_http:
-        bootstrap = os.path.join(workdir, "http-trace-" + name + ".py")
-        with open(bootstrap, "w", encoding="utf-8") as handle:
-            handle.write(HTTP_TRACE_BOOTSTRAP.format(trace=log + ".http"))
-        extra_args.append(bootstrap)
-    elif profile_to:
-        bootstrap = os.path.join(workdir, "profile-" + name + ".py")
-        with open(bootstrap, "w", encoding="utf-8") as handle:
-            handle.write(PROFILE_BOOTSTRAP.format(output=profile_to))
-        extra_args.append(bootstrap)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(RSS_WRAPPER.format(python=sys.executable, extra_args=extra_args, log=log))
-    os.chmod(path, 0o755)
-    return path, log
+# ------------------------------------------------------------------ the table
 
 
-def listing_breakdown(record, path_part="/batch-async-jobs"):
-    """(first request's seconds, seconds from its end to the last page's end, requests) from a traced record."""
-    calls = sorted((call for call in record.get("http", []) if path_part in call[3]), key=lambda call: call[0])
-    if not calls:
-        return None
-    first = calls[0]
-    return first[1] - first[0], max(call[1] for call in calls) - first[1], len(calls)
+@dataclass
+class Row:
+    scenario: str
+    measure: str
+    value: float | None
+    baseline: str
+    baseline_value: float | None
+    unit: str = "s"
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self):
+        if self.value is None or not self.baseline_value:
+            return None
+        return self.value / self.baseline_value
+
+    def cells(self):
+        number = "%.0f" if self.unit in ("requests", "calls") else "%.2f"
+        ratio = "" if self.ratio is None else "%.2fx" % self.ratio
+        met = "" if self.met is None else ("yes" if self.met else "NO")
+        return (self.scenario, self.measure, "n/a" if self.value is None else number % self.value, self.unit,
+                self.baseline, "n/a" if self.baseline_value is None else number % self.baseline_value, ratio,
+                self.target, met)
 
 
-def listing_window(record, path_part="/batch-async-jobs"):
-    """Seconds from the first DRS list request's start to the last one's end, from a traced record."""
-    calls = [call for call in record.get("http", []) if path_part in call[3]]
-    if not calls:
-        return None
-    return max(call[1] for call in calls) - min(call[0] for call in calls)
+HEADER = ("scenario", "measure", "median", "unit", "baseline (same run)", "median", "ratio", "target", "met")
 
 
-def read_wrapper_records(log):
-    """Return and clear the records a wrapper wrote."""
-    if not os.path.exists(log):
-        return []
-    with open(log, encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    os.unlink(log)
-    return records
+def render_text(rows):
+    table = [HEADER] + [row.cells() for row in rows]
+    widths = [max(len(line[index]) for line in table) for index in range(len(HEADER))]
+    numeric = (2, 5, 6)
+    lines = []
+    for line in table:
+        lines.append("  ".join(cell.rjust(width) if index in numeric else cell.ljust(width)
+                               for index, (cell, width) in enumerate(zip(line, widths))).rstrip())
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def render_rst(rows):
+    """The same table as an RST csv-table, to paste into docs/docsite/rst/performance.rst."""
+    def line(cells):
+        return "   " + ", ".join('"%s"' % cell.replace('"', '""') for cell in cells)
+    return "\n".join([".. csv-table::", "   :header-rows: 1", ""] + [line(cells) for cells in [HEADER] + [row.cells() for row in rows]])

@@ -1,7 +1,16 @@
-"""hwcloud.drs benchmarks (issue 5): `make bench`, or `python benchmarks/run.py [--quick]`.
+"""hwcloud.drs benchmarks: `make bench`, or `.venv/bin/python benchmarks/run.py [--quick] [--chart PNG]`.
 
-Starts the emulator on 127.0.0.1 with a per-request latency, runs every scenario several times with its
-baselines interleaved, and prints a table of medians, each next to the baseline measured in the same run.
+Starts the DRS emulator on 127.0.0.1 with a latency on every request (50 ms by default) and runs four
+comparisons. The variants of each run interleaved, run by run, so that drift on a shared machine hits
+the module and its baselines alike:
+
+1. task overhead: the module (one small page) vs ansible.builtin.ping vs the same GET through ansible.builtin.uri;
+2. listing 10,000 jobs: the module vs a paging loop on the official SDK vs the Terraform data source's strategy;
+3. waiting for a batch to commit: wait_for_status in one task vs an until loop (IAM password auth);
+4. a 100,000-job batch in a playbook with register: return_jobs all vs unfinished vs none.
+
+Prints a table of medians, each with its ratio to a baseline measured in the same run, writes the table
+as RST and JSON under --out-dir, and draws the comparisons into a PNG chart.
 """
 
 from __future__ import annotations
@@ -19,170 +28,306 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from emulator import BenchEmulator  # noqa: E402
-from measure import REPO_ROOT, ansible_env, collections_path  # noqa: E402
-from report import render, render_chart, render_rst  # noqa: E402
-import scenarios  # noqa: E402
+# pylint: disable=wrong-import-position
+from measure import (REPO_ROOT, Emulator, ModuleProcesses, Row, ansible_environment, connection,  # noqa: E402
+                     median, render_rst, render_text, run_timed)
 
-SCENARIOS = ("overhead", "listing", "waiting", "scale")
+MODULE = "hwcloud.drs.drs_batch_async_job_info"
+PLAYBOOKS = os.path.join(HERE, "playbooks")
+PEERS = os.path.join(HERE, "peers")
+BIN = os.path.dirname(sys.executable)
+
+
+class Bench:
+    """The emulator, an isolated ansible environment, and the ways a variant is run."""
+
+    def __init__(self, emulator, workdir, log):
+        self.emulator = emulator
+        self.workdir = workdir
+        self.env = ansible_environment(workdir)
+        self.module_processes = ModuleProcesses(workdir)
+        self.log = log
+
+    @property
+    def state(self):
+        return self.emulator.state
+
+    def adhoc(self, module, args=None, wrapped=False):
+        command = [os.path.join(BIN, "ansible"), "localhost", "-m", module]
+        if args is not None:
+            command += ["-a", json.dumps(args)]
+        if wrapped:
+            command += ["-e", "ansible_python_interpreter=" + self.module_processes.path]
+        return run_timed(command, self.env)
+
+    def playbook(self, name, variables, wrapped=False):
+        if wrapped:
+            variables = dict(variables, ansible_python_interpreter=self.module_processes.path)
+        path = os.path.join(self.workdir, "vars-%s.json" % time.monotonic_ns())
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(variables, handle)
+        return run_timed([os.path.join(BIN, "ansible-playbook"), os.path.join(PLAYBOOKS, name), "-e", "@" + path],
+                         self.env)
+
+    def peer(self, name):
+        path = os.path.join(self.workdir, "emulator-state.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(self.state, handle)
+        return run_timed([sys.executable, os.path.join(PEERS, name), path], self.env)
+
+    def round_robin(self, variants, runs):
+        """variants: {name: callable returning a Sample}. Returns {name: [Sample]}; each sample also gets
+        .processes, the module processes the interpreter wrapper recorded during it."""
+        samples = {name: [] for name in variants}
+        for index in range(runs):
+            for name, action in variants.items():
+                sample = action()
+                sample.processes = self.module_processes.take()
+                samples[name].append(sample)
+                self.log("  run %d/%d  %-24s %6.2f s wall  %6.2f s CPU" % (index + 1, runs, name, sample.wall, sample.cpu))
+        return samples
+
+
+def medians(samples, figure):
+    """{variant: median of figure(sample)}."""
+    return {name: median([figure(sample) for sample in runs]) for name, runs in samples.items()}
+
+
+def adhoc_result(sample):
+    """The module result from ad hoc output: `localhost | SUCCESS => {...}`."""
+    return json.loads(sample.stdout[sample.stdout.index("{"):])
+
+
+def playbook_report(sample):
+    """What the playbook's last task printed: `"msg": "BENCH {...}"`."""
+    line = next(line for line in sample.stdout.splitlines() if '"msg": "BENCH ' in line)
+    return json.loads(json.loads(line.split('"msg": ', 1)[1])[len("BENCH "):])
+
+
+def process(figure):
+    """A figure of the sample's (single) module process, as the interpreter wrapper recorded it."""
+    return lambda sample: sample.processes[-1][figure]
+
+
+# ------------------------------------------------------------------------------------------ scenarios
+
+
+def task_overhead(bench, runs):
+    bench.log("[1] task overhead, one page of 5 jobs: module vs ping vs uri (ad hoc)")
+    bench.emulator.seed(5)
+    state = bench.state
+    uri_args = {"url": "%s/v5/%s/batch-async-jobs?offset=0&limit=1000" % (state["url"], state["project_id"]),
+                "headers": {"Content-Type": "application/json", "X-Auth-Token": state["auth_token"]},
+                "ca_path": state["ca_path"]}
+    samples = bench.round_robin({
+        "ansible.builtin.ping": lambda: bench.adhoc("ansible.builtin.ping"),
+        "ansible.builtin.uri": lambda: bench.adhoc("ansible.builtin.uri", uri_args),
+        "module": lambda: bench.adhoc(MODULE, connection(state)),
+    }, runs)
+    wall = medians(samples, lambda sample: sample.wall)
+    cpu = medians(samples, lambda sample: sample.cpu)
+    rows = []
+    for kind, figures in (("wall", wall), ("CPU", cpu)):
+        module = figures["module"]
+        rows += [
+            Row("1 task overhead", "module task: " + kind, module, "ansible.builtin.ping", figures["ansible.builtin.ping"],
+                target="<= 1.10x", met=module <= 1.10 * figures["ansible.builtin.ping"]),
+            Row("1 task overhead", "module task: " + kind, module, "ansible.builtin.uri, same GET",
+                figures["ansible.builtin.uri"], target="< 1.00x", met=module < figures["ansible.builtin.uri"]),
+        ]
+    # CPU as well as wall time: CPU barely moves when other work shares the machine, wall time does.
+    chart = ("Task overhead (ad hoc, one page): seconds", [("%s: %s" % (name, kind), figures[name])
+                                                           for kind, figures in (("wall", wall), ("CPU", cpu))
+                                                           for name in samples])
+    return rows, chart
+
+
+def listing(bench, runs, jobs):
+    bench.log("[2] listing %d jobs: module vs SDK loop vs Terraform strategy" % jobs)
+    bench.emulator.seed(jobs)
+    samples = bench.round_robin({
+        "SDK loop script": lambda: bench.peer("sdk_listing.py"),
+        "Terraform strategy script": lambda: bench.peer("terraform_listing.py"),
+        "module task": lambda: bench.adhoc(MODULE, connection(bench.state), wrapped=True),
+    }, runs)
+    for name in ("SDK loop script", "Terraform strategy script"):
+        for sample in samples[name]:
+            sample.result = json.loads(sample.stdout.strip().splitlines()[-1])
+    for sample in samples["module task"]:
+        sample.result = dict(adhoc_result(sample), jobs=adhoc_result(sample)["total_count"])
+        sample.result["requests"] = sample.result["request_stats"]["requests"]
+    if any(sample.result["jobs"] != jobs for runs_ in samples.values() for sample in runs_):
+        raise RuntimeError("a listing did not return all %d jobs" % jobs)
+    wall = medians(samples, lambda sample: sample.wall)
+    requests = medians(samples, lambda sample: sample.result["requests"])
+    module_process = median([process("wall")(sample) for sample in samples["module task"]])
+    label = "2 listing %dk jobs" % (jobs // 1000)
+    rows = []
+    for peer in ("SDK loop script", "Terraform strategy script"):
+        rows.append(Row(label, "module process: wall", module_process, peer + ": wall", wall[peer],
+                        target="<= 1.00x", met=module_process <= wall[peer]))
+    for peer in ("SDK loop script", "Terraform strategy script"):
+        rows.append(Row(label, "module task (whole ansible run): wall", wall["module task"], peer + ": wall", wall[peer]))
+    rows.append(Row(label, "module: requests", requests["module task"], "Terraform strategy: requests",
+                    requests["Terraform strategy script"], unit="requests", target="no empty page",
+                    met=requests["module task"] == -(-jobs // 1000)))
+    chart = ("Listing {:,} jobs: wall seconds".format(jobs), [
+        ("SDK loop script", wall["SDK loop script"]), ("Terraform strategy script", wall["Terraform strategy script"]),
+        ("module process", module_process), ("module task (ansible run)", wall["module task"])])
+    return rows, chart
+
+
+def waiting(bench, runs, polls, poll_seconds, jobs=100):
+    bench.log("[3] waiting: %d jobs commit at the %dth list call, polled every %.1f s: wait_for_status vs until"
+              % (jobs, polls, poll_seconds))
+    password_auth = connection(bench.state, auth="password")
+
+    def wait_with(playbook, **variables):
+        def action():
+            bench.emulator.seed(jobs, commit_after_calls=polls - 1)
+            return bench.playbook(playbook, dict(variables, drs_connection=password_auth, poll_seconds=poll_seconds))
+        return action
+
+    samples = bench.round_robin({
+        "until loop": wait_with("module_until.yml"),
+        "wait_for_status": wait_with("module.yml", wait_for_status="COMMIT_SUCCESS"),
+    }, runs)
+    for runs_ in samples.values():
+        for sample in runs_:
+            # Every try of the until loop is the same run of the module: its counts times the tries.
+            report = playbook_report(sample)
+            sample.iam_calls = report["iam_calls"] * report.get("attempts", 1)
+            sample.requests = report["requests"] * report.get("attempts", 1)
+    rows = []
+    figures = {}
+    for measure, unit, figure, target in (
+            ("wall", "s", lambda sample: sample.wall, None),
+            ("CPU", "s", lambda sample: sample.cpu, 0.20),
+            ("IAM token calls", "calls", lambda sample: sample.iam_calls, None),
+            ("HTTP requests (DRS and IAM)", "requests", lambda sample: sample.requests, None)):
+        figures[measure] = medians(samples, figure)
+        value, baseline = figures[measure]["wait_for_status"], figures[measure]["until loop"]
+        row = Row("3 waiting", "wait_for_status: " + measure, value, "until loop: " + measure, baseline, unit=unit)
+        if target:
+            row.target, row.met = "<= %.2fx" % target, value <= target * baseline
+        if measure == "IAM token calls":
+            row.target, row.met = "1 per task", value == 1
+        rows.append(row)
+    chart = ("Waiting, %d polls of %d jobs: seconds" % (polls, jobs), [
+        ("until loop: wall", figures["wall"]["until loop"]), ("wait_for_status: wall", figures["wall"]["wait_for_status"]),
+        ("until loop: CPU", figures["CPU"]["until loop"]), ("wait_for_status: CPU", figures["CPU"]["wait_for_status"])])
+    return rows, chart
+
+
+def large_batch(bench, runs, jobs, pending=100):
+    bench.log("[4] %d jobs, %d of them not yet committed, playbook with register: return_jobs all vs unfinished vs none"
+              % (jobs, pending))
+    bench.emulator.seed(pending, committed=jobs - pending)
+    token_auth = connection(bench.state)
+    variants = {"ping playbook": lambda: bench.playbook("ping.yml", {}, wrapped=True)}
+    for mode in ("none", "unfinished", "all"):
+        variants["return_jobs=" + mode] = (
+            lambda mode=mode: bench.playbook("module.yml", {"drs_connection": token_auth, "return_jobs": mode}, wrapped=True))
+    samples = bench.round_robin(variants, runs)
+    for mode, expected in (("all", jobs), ("unfinished", pending), ("none", 0)):
+        if any(playbook_report(sample)["jobs"] != expected for sample in samples["return_jobs=" + mode]):
+            raise RuntimeError("return_jobs=%s did not return %d jobs" % (mode, expected))
+    wall = medians(samples, lambda sample: sample.wall)
+    cpu = medians(samples, lambda sample: sample.cpu)
+    module_wall, rss, json_mb = (medians(samples, process(figure)) for figure in ("wall", "rss_mb", "json_mb"))
+    label = "4 batch %dk jobs" % (jobs // 1000)
+    everything, unfinished, nothing = "return_jobs=all", "return_jobs=unfinished", "return_jobs=none"
+    rows = [
+        Row(label, "return_jobs=all: playbook wall", wall[everything], "return_jobs=none", wall[nothing]),
+        Row(label, "return_jobs=unfinished: playbook wall", wall[unfinished], "return_jobs=none", wall[nothing]),
+        Row(label, "return_jobs=none: playbook wall", wall[nothing], "ping playbook (ansible's floor)",
+            wall["ping playbook"]),
+        Row(label, "return_jobs=all: playbook CPU", cpu[everything], "return_jobs=none", cpu[nothing]),
+        Row(label, "return_jobs=all: module process wall", module_wall[everything], "return_jobs=none",
+            module_wall[nothing]),
+        Row(label, "return_jobs=all: module peak RSS", rss[everything], "its result JSON", json_mb[everything],
+            unit="MB", target="<= 10x", met=rss[everything] <= 10 * json_mb[everything]),
+        Row(label, "return_jobs=none: module peak RSS", rss[nothing], "return_jobs=all", rss[everything], unit="MB"),
+    ]
+    chart = ("A {:,}-job batch, playbook with register: wall seconds".format(jobs), [(name, wall[name]) for name in samples])
+    return rows, chart
+
+
+# ------------------------------------------------------------------------------------------ the run
+
+
+def machine():
+    """Date, CPU, cores, memory and versions, for the performance page."""
+    facts = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cores": os.cpu_count(),
+             "python": platform.python_version(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        facts["cpu"] = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "?")
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        facts["memory_gb"] = round(int(handle.readline().split()[1]) / 1024.0 ** 2, 1)
+    versions = subprocess.run([sys.executable, "-m", "pip", "list", "--format", "json"], capture_output=True,
+                              text=True, check=False).stdout
+    versions = {item["name"].lower(): item["version"] for item in json.loads(versions or "[]")}
+    facts.update({name: versions.get(name, "not installed") for name in ("ansible-core", "huaweicloudsdkdrs")})
+    facts["commit"] = subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                     text=True, check=False).stdout.strip()
+    return facts
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency-ms", type=float, default=50.0, help="latency the emulator adds to every request")
-    parser.add_argument("--runs", type=int, default=5, help="runs per variant for scenarios 1 and 2 (median)")
-    parser.add_argument("--slow-runs", type=int, default=3,
-                        help="runs per variant for the waiting and 100k scenarios (they take 10-30 s each)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke check: 1 run each, 2,000 jobs for listing, 10,000 for scale, 5 polls")
-    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios")
-    parser.add_argument("--budget-seconds", type=int, default=450,
-                        help="fewer scale runs when the run so far leaves too little of this budget (default 450; "
-                             "make bench from a fresh clone also spends 1-2 minutes creating .venv)")
-    parser.add_argument("--poll-seconds", type=float, default=0.5, help="poll interval of the waiting scenario")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each variant in scenarios 1 and 2")
+    parser.add_argument("--slow-runs", type=int, default=3, help="runs of each variant in scenarios 3 and 4")
+    parser.add_argument("--quick", action="store_true", help="a smoke check: 1 run each, 2,000 and 10,000 jobs, 4 polls")
     parser.add_argument("--out-dir", default=os.path.join(REPO_ROOT, ".venv", "bench"),
-                        help="where results.json, table.rst and chart.txt of this run go (default .venv/bench)")
-    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+                        help="where results.json and table.rst go (default .venv/bench)")
+    parser.add_argument("--chart", help="the PNG chart (default OUT_DIR/performance.png; the performance page shows "
+                                        "docs/docsite/rst/performance.png)")
     return parser.parse_args(argv)
-
-
-def cpu_pressure():
-    """Share of the last 60 s in which runnable tasks waited for a CPU (Linux PSI), or None."""
-    try:
-        with open("/proc/pressure/cpu", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("some"):
-                    return float(line.split("avg60=")[1].split()[0])
-    except (OSError, IndexError, ValueError):
-        return None
-    return None
-
-
-def machine_facts():
-    facts = {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "nproc": os.cpu_count(),
-        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
-        "cpu_pressure_avg60_at_start": cpu_pressure(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    facts["cpu"] = line.split(":", 1)[1].strip()
-                    break
-        with open("/proc/meminfo", encoding="utf-8") as handle:
-            facts["memory_gb"] = round(int(handle.readline().split()[1]) / 1024.0 / 1024.0, 1)
-    except OSError:
-        pass
-    try:
-        import ansible.release
-
-        facts["ansible_core"] = ansible.release.__version__
-    except ImportError:
-        facts["ansible_core"] = "not importable"
-    try:
-        import huaweicloudsdkdrs  # noqa: F401
-        from importlib.metadata import version
-
-        facts["huaweicloudsdkdrs"] = version("huaweicloudsdkdrs")
-    except Exception:  # noqa: BLE001 - optional peer
-        facts["huaweicloudsdkdrs"] = "not installed (SDK peer skipped)"
-    try:
-        facts["commit"] = subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "--short", "HEAD"],
-                                         capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        pass
-    return facts
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    runs = 1 if args.quick else args.runs
-    slow_runs = 1 if args.quick else args.slow_runs
-    listing_jobs = 2000 if args.quick else 10000
-    scale_jobs = 10000 if args.quick else 100000
-    polls = 5 if args.quick else 20
-    selected = args.only or list(SCENARIOS)
-    workdir = tempfile.mkdtemp(prefix="hwcloud-drs-bench-")
+    runs, slow_runs = (1, 1) if args.quick else (args.runs, args.slow_runs)
+    listing_jobs, batch_jobs, polls = (2000, 10000, 4) if args.quick else (10000, 100000, 20)
+    facts = machine()
+    print("hwcloud.drs benchmarks, %.0f ms per request; machine: %s" % (args.latency_ms, json.dumps(facts)), flush=True)
     started = time.monotonic()
-    facts = machine_facts()
-    print("hwcloud.drs benchmarks: latency %.0f ms, %d runs (%d for waiting/scale), work dir %s"
-          % (args.latency_ms, runs, slow_runs, workdir), flush=True)
-    print("machine: %s" % json.dumps(facts), flush=True)
-
-    def log(message):
-        print(message, flush=True)
-
-    rows = []
+    workdir = tempfile.mkdtemp(prefix="hwcloud-drs-bench-")
+    rows, charts = [], []
     try:
-        env = ansible_env(workdir, collections_path(workdir))
-        with BenchEmulator(latency_ms=args.latency_ms) as emulator:
-            bench = scenarios.Bench(emulator, env, workdir, runs, args.latency_ms, log=log)
-            if "overhead" in selected:
-                rows += scenarios.task_overhead(bench)
-            if "listing" in selected:
-                rows += scenarios.full_listing(bench, jobs=listing_jobs)
-            if "waiting" in selected:
-                rows += scenarios.waiting(bench, polls=polls, poll_seconds=args.poll_seconds, runs=slow_runs)
-            if "scale" in selected:
-                scale_runs = slow_runs
-                spent = time.monotonic() - started
-                if spent > args.budget_seconds - 150 and scale_runs > 1:
-                    # A loaded machine: keep `make bench` (venv set-up included) under ten minutes.
-                    scale_runs = 1 if spent > args.budget_seconds - 60 else 2
-                    log("[4] %.0f s spent of a %d s budget: %d run(s) of the scale scenario instead of %d"
-                        % (spent, args.budget_seconds, scale_runs, slow_runs))
-                    facts["scale_runs_reduced_to"] = scale_runs
-                rows += scenarios.scale(bench, jobs=scale_jobs, runs=scale_runs)
+        with Emulator(args.latency_ms) as emulator:
+            bench = Bench(emulator, workdir, log=lambda message: print(message, flush=True))
+            for scenario in (lambda: task_overhead(bench, runs), lambda: listing(bench, runs, listing_jobs),
+                             lambda: waiting(bench, slow_runs, polls, poll_seconds=0.5),
+                             lambda: large_batch(bench, slow_runs, batch_jobs)):
+                scenario_rows, chart = scenario()
+                rows += scenario_rows
+                charts.append(chart)
     finally:
-        if args.keep:
-            print("work dir kept: %s" % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    elapsed = time.monotonic() - started
-    print()
-    print(render(rows, title="medians (each figure beside its baseline from the same run); total %.0f s" % elapsed))
-    facts["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
-    facts["cpu_pressure_avg60_at_end"] = cpu_pressure()
-    print("load average at start %s, at end %s; CPU pressure (PSI some avg60, %%) at start %s, at end %s: "
-          "other work on the machine makes wall times noisier, CPU times much less so"
-          % (facts["load_average_at_start"], facts["load_average_at_end"],
-             facts["cpu_pressure_avg60_at_start"], facts["cpu_pressure_avg60_at_end"]))
-    chart = render_chart(chart_bars(rows))
-    if chart:
-        print()
-        print(chart)
+        shutil.rmtree(workdir, ignore_errors=True)
+    facts["seconds"] = round(time.monotonic() - started)
+    facts["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print("\nmedians, each beside its baseline from the same run (%d runs, %d for scenarios 3 and 4), %d s in all"
+          % (runs, slow_runs, facts["seconds"]))
+    print(render_text(rows))
+    print("load average at start %s, at end %s" % (facts["load_average_at_start"], facts["load_average_at_end"]))
     os.makedirs(args.out_dir, exist_ok=True)
     with open(os.path.join(args.out_dir, "results.json"), "w", encoding="utf-8") as handle:
-        json.dump({"machine": facts, "latency_ms": args.latency_ms, "runs": runs, "slow_runs": slow_runs,
-                   "quick": args.quick, "elapsed_seconds": elapsed, "rows": [row.__dict__ for row in rows]},
-                  handle, indent=1)
+        json.dump({"machine": facts, "rows": [row.__dict__ for row in rows], "charts": charts}, handle, indent=1)
     with open(os.path.join(args.out_dir, "table.rst"), "w", encoding="utf-8") as handle:
         handle.write(render_rst(rows) + "\n")
-    with open(os.path.join(args.out_dir, "chart.txt"), "w", encoding="utf-8") as handle:
-        handle.write(chart + "\n")
-    print("results written to %s" % args.out_dir)
+    chart_path = args.chart or os.path.join(args.out_dir, "performance.png")
+    try:
+        from chart import draw  # pylint: disable=import-outside-toplevel
+    except ImportError as error:
+        print("no chart: %s (pip install -r requirements-dev.txt)" % error)
+    else:
+        draw(charts, chart_path, "hwcloud.drs benchmarks, %s, %d cores, %.0f ms latency (medians)"
+             % (facts["date"], facts["cores"], args.latency_ms))
+        print("chart: %s" % chart_path)
+    print("results: %s" % args.out_dir)
     return 0
-
-
-def chart_bars(rows):
-    """Whole-run wall times of the listing scenario and the scale scenario's playbooks."""
-    bars = []
-    for row in rows:
-        size = row.scenario.split()[-1]
-        if row.scenario.startswith("2 listing") and row.measure == "module playbook (register + assert)":
-            bars.append((size + ": module playbook", row.value))
-            bars.append((size + ": uri loop playbook", row.baseline_value))
-        if row.scenario.startswith("2 listing") and row.measure.endswith("script, whole run"):
-            bars.append((size + ": " + row.measure.replace(", whole run", ""), row.value))
-        if row.scenario.startswith("4 scale") and row.measure.endswith("playbook wall"):
-            bars.append((size + ": " + row.measure.replace(": playbook wall", ""), row.value))
-            if row.baseline.startswith("ping playbook ("):
-                bars.append(("ping playbook (floor)", row.baseline_value))
-    return bars
 
 
 if __name__ == "__main__":
