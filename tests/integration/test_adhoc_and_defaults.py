@@ -6,7 +6,7 @@ import pytest
 
 from support.ansible_runner import GROUP, MODULE
 from support.jobs import count_statuses, make_jobs, newest_first
-from support.module_options import connection
+from support.module_options import connection, credentials
 
 JOBS = make_jobs(40)
 
@@ -76,6 +76,31 @@ def test_module_defaults_group(ansible, start_emulator):
     assert {job["user_name"] for job in run.task("fqcn")["jobs"]} == {"dba-li"}
     assert run.task("task options beat defaults")["jobs"] == [JOBS[0]]
     assert run.task("inner")["jobs"] == [JOBS[3]]
+
+
+@pytest.mark.smoke
+def test_omit_and_action_defaults_as_the_gate_role_relies_on(ansible, start_emulator):
+    """Two ansible-core rules roles/commit_gate is built on, proven on every release (smoke set): an
+    argument that templates to omit hides the play's module_defaults value for that key (the role omits
+    the filters it does not use, so a play's default async_job_id cannot narrow the gate), and
+    module_defaults for the action merge key by key over the group's (commit_gate_auth travels that way)."""
+    emulator = start_emulator(seed_jobs=JOBS)
+    run = ansible.playbook([{
+        "name": "module_defaults rules",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {GROUP: dict(connection(emulator.state, "none"), async_job_id="job-003")},
+        "tasks": [{
+            "name": "credentials as action defaults",
+            "module_defaults": {MODULE: credentials(emulator.state, "aksk")},
+            "block": [
+                {"name": "group default applies", MODULE: {}, "register": "r"},
+                {"name": "omitted", MODULE: {"async_job_id": "{{ omit }}"}, "register": "r"},
+            ],
+        }],
+    }]).assert_ok()
+    assert run.task("group default applies")["jobs"] == [JOBS[3]]
+    assert run.task("omitted")["total_count"] == len(JOBS)
 
 
 def test_module_defaults_group_in_a_role_and_play_vars(ansible, start_emulator, tmp_path):
