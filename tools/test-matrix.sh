@@ -10,6 +10,7 @@
 #   STAGES="unit smoke" only these stages (sanity unit smoke integration lint)
 #   PYTEST_ARGS, SANITY_ARGS  passed on to pytest / ansible-test sanity
 #   CI=true            a release without a suitable Python fails instead of being skipped
+#   SANITY_IN_BACKGROUND=0  run sanity inline instead of beside the tests
 # Every stage runs even when an earlier one failed; the summary names each result, and the exit status
 # is non-zero when any stage failed.
 set -uo pipefail
@@ -56,6 +57,9 @@ run_stage() {  # release venv stage
     esac
 }
 
+# Phase 1: the virtualenv of each selected release, and the stages it runs.
+declare -A venv_of stages_of
+prepared=""
 for release in $selected; do
     stages=""
     for stage in sanity unit smoke integration; do
@@ -78,15 +82,60 @@ for release in $selected; do
         fi
         continue
     fi
-    python_version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    core_version=$("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')
-    for stage in $stages; do
-        echo "======== ansible-core $core_version on Python $python_version: $stage"
+    venv_of[$release]=$venv
+    stages_of[$release]=$stages
+    prepared+=" $release"
+done
+
+describe() {  # release -> "ansible-core X.Y.Z on Python A.B"
+    "${venv_of[$1]}/bin/python" -c \
+        'import sys; from ansible.release import __version__ as v; print("ansible-core %s on Python %d.%d" % ((v,) + sys.version_info[:2]))'
+}
+
+# Phase 2: sanity mostly waits (on ansible-test's virtualenvs and child processes), so by default it runs
+# in the background, one release after another, while the tests run in the foreground; its output is
+# kept in .venv/core-<release>/sanity.log and shown after the tests. SANITY_IN_BACKGROUND=0 runs it inline.
+background_sanity=""
+if [ "${SANITY_IN_BACKGROUND:-1}" = 1 ]; then
+    for release in $prepared; do
+        [[ "${stages_of[$release]}" == *sanity* ]] && background_sanity+=" $release"
+    done
+fi
+if [ -n "$background_sanity" ]; then
+    (
+        for release in $background_sanity; do
+            started=$(date +%s)
+            if run_stage "$release" "${venv_of[$release]}" sanity > "${venv_of[$release]}/sanity.log" 2>&1; then
+                result=passed
+            else
+                result=FAILED
+            fi
+            echo "$result $(( $(date +%s) - started ))" > "${venv_of[$release]}/sanity.result"
+        done
+    ) &
+    sanity_job=$!
+    echo "== ansible-test sanity runs in the background for:$background_sanity (logs after the tests)"
+fi
+
+for release in $prepared; do
+    for stage in ${stages_of[$release]}; do
+        if [ "$stage" = sanity ] && [[ " $background_sanity " == *" $release "* ]]; then continue; fi
+        echo "======== $(describe "$release"): $stage"
         started=$(date +%s)
-        if run_stage "$release" "$venv" "$stage"; then result=passed; else result=FAILED; fi
+        if run_stage "$release" "${venv_of[$release]}" "$stage"; then result=passed; else result=FAILED; fi
         record "$release" "$stage" "$result" $(( $(date +%s) - started ))
     done
 done
+
+if [ -n "$background_sanity" ]; then
+    wait "$sanity_job"
+    for release in $background_sanity; do
+        echo "======== $(describe "$release"): sanity"
+        cat "${venv_of[$release]}/sanity.log"
+        read -r result seconds < "${venv_of[$release]}/sanity.result" || { result=FAILED; seconds=0; }
+        record "$release" sanity "$result" "$seconds"
+    done
+fi
 
 if [ "$run_lint" -eq 1 ] && [[ " $wanted " == *" lint "* ]]; then
     echo "======== lint (development virtualenv .venv/dev)"
