@@ -46,7 +46,7 @@ class DrsClient(object):
             if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
                 raise
             response = self._get(path, query, headers, self.password_login.renew(token), action)
-        return parse_json(response, action)
+        return parse_json(response, action, self.transport.scrub)
 
     def _get(self, path, query, headers, token, action):
         if token is not None:

@@ -15,8 +15,9 @@ import time
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_client import connect
-from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._settings import resolve_settings
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES, SECRET_OPTIONS, resolve_settings
 from ansible_collections.hwcloud.drs.plugins.module_utils._transport import (
     REQUESTS_IMPORT_ERROR,
     HttpTransport,
@@ -74,6 +75,9 @@ class DrsModule(AnsibleModule):
     def __init__(self, session=None, clock=None, sleep=None):
         # Set before AnsibleModule.__init__, which may already fail (bad arguments) and report them.
         self.stats = RequestStats()
+        # Every secret of the run, as soon as it is known: environment values now, options once parsed.
+        self.secrets = Secrets(os.environ.get(name) for option in SECRET_OPTIONS
+                               for name in ENVIRONMENT_VARIABLES[option])
         self.transport = None
         self.client = None
         self.http_session = session
@@ -84,6 +88,7 @@ class DrsModule(AnsibleModule):
         kwargs = dict(supports_check_mode=True)
         kwargs.update(self.module_kwargs)
         super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
+        self.secrets.add(*(self.params.get(option) for option, option_spec in spec.items() if option_spec.get("no_log")))
         if REQUESTS_IMPORT_ERROR is not None:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.check_ranges(CONNECTION_RANGES)
@@ -116,7 +121,7 @@ class DrsModule(AnsibleModule):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""
         params = self.params
         settings = resolve_settings(params, os.environ)
-        self.no_log_values.update(settings.environment_secrets)
+        self.secrets.add(*settings.environment_secrets)
         if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
             raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
                                 "servers with" % params["ca_path"])
@@ -126,7 +131,7 @@ class DrsModule(AnsibleModule):
             _silence_insecure_request_warnings()
         self.transport = HttpTransport(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
-                                       sleep=self.sleep, clock=self.clock.time)
+                                       sleep=self.sleep, clock=self.clock.time, secrets=self.secrets)
         self.client = connect(settings, self.transport, self.clock.time)
         return self.client
 
@@ -135,11 +140,14 @@ class DrsModule(AnsibleModule):
         return self.clock.monotonic, self.sleep or time.sleep
 
     def _end_run(self):
-        # Stop retries still in flight on other threads, and keep tokens obtained at run time out of the output.
+        # Stop retries still in flight on other threads; Ansible's own masking also looks for every secret of
+        # the run (tokens obtained at run time included) in every escaped form, anywhere in the result.
         if self.transport is not None:
             self.transport.close()
-        if self.client is not None:
-            self.no_log_values.update(self.client.secrets_obtained())
+        self.no_log_values.update(self.secrets.forms())
+
+    def warn(self, warning):
+        super(DrsModule, self).warn(self.secrets.scrub(warning))
 
     def exit_json(self, **kwargs):
         self._end_run()
@@ -148,6 +156,11 @@ class DrsModule(AnsibleModule):
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         self._end_run()
+        # The boundary: scrubbed first, then shortened, so that no cut secret is left to slip past the masking.
+        msg = shorten(one_line(self.secrets.scrub(msg)), MESSAGE_CAP)
+        for key, value in kwargs.items():
+            if isinstance(value, str):
+                kwargs[key] = self.secrets.scrub(value)
         for key, value in self.result_on_failure().items():
             kwargs.setdefault(key, value)
         kwargs.setdefault("request_stats", self.stats.as_dict())

@@ -48,8 +48,10 @@ class PasswordLogin(object):
         if not token:
             raise ModuleFailure("Getting an IAM token: the answer carried no X-Subject-Token header. Hint: check "
                                 "iam_endpoint")
+        # Known as a secret before anything else of the answer is read: a later message may echo it.
+        self.transport.secrets.add(token)
         self.tokens_issued.append(token)
-        payload = parse_json(response, "Getting an IAM token")
+        payload = parse_json(response, "Getting an IAM token", self.transport.scrub, "iam_endpoint")
         token_body = payload.get("token") if isinstance(payload, dict) else None
         project = token_body.get("project") if isinstance(token_body, dict) else None
         project = project if isinstance(project, dict) else {}
@@ -78,7 +80,7 @@ def lookup_project_id(transport, iam_endpoint, region, headers=None, sign=None):
     response = transport.send("GET", iam_endpoint, "/v3/projects", query={"name": region}, headers=headers,
                               sign=sign, action="Looking up the project of region %s at IAM" % region,
                               count_in=IAM_CALLS)
-    payload = parse_json(response, "Looking up the project at IAM")
+    payload = parse_json(response, "Looking up the project at IAM", transport.scrub, "iam_endpoint")
     listed = payload.get("projects") if isinstance(payload, dict) else None
     projects = [project for project in (listed if isinstance(listed, list) else [])
                 if isinstance(project, dict) and project.get("name") == region]

@@ -8,6 +8,7 @@ Private to this collection: the interface may change without notice.
 """
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import clean_credential
 
 # Names users already have from the official SDK and the Terraform provider, first one wins.
 ENVIRONMENT_VARIABLES = {
@@ -23,6 +24,8 @@ ENVIRONMENT_VARIABLES = {
     "iam_domain_name": ("HW_DOMAIN_NAME",),
 }
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
+CREDENTIAL_OPTIONS = ("auth_token", "access_key", "secret_key", "security_token", "iam_user_name", "iam_password",
+                      "iam_domain_name")
 
 
 class CredentialSet(object):
@@ -95,13 +98,23 @@ def _selecting_options(credential_set, level):
     return credential_set.options if level == "task options" else credential_set.selected_by_environment
 
 
-def _pick_credentials(params, environ):
-    task_values = dict((option, params.get(option)) for option in ENVIRONMENT_VARIABLES if _given(params.get(option)))
+def _credential_values(params, environ):
+    """Credential values given as task options and in the environment, each stripped and checked."""
+    task_values = {}
     environment_values = {}
-    for option in ENVIRONMENT_VARIABLES:
-        value, dummy = _from_environment(option, environ)
-        if value:
+    for option in CREDENTIAL_OPTIONS:
+        value = clean_credential(option, params.get(option))
+        if _given(value):
+            task_values[option] = value
+        value, name = _from_environment(option, environ)
+        value = clean_credential(name, value)
+        if _given(value):
             environment_values[option] = value
+    return task_values, environment_values
+
+
+def _pick_credentials(params, environ):
+    task_values, environment_values = _credential_values(params, environ)
     for level, values in (("task options", task_values), ("environment", environment_values)):
         present = [credential_set for credential_set in CREDENTIAL_SETS
                    if any(option in values for option in _selecting_options(credential_set, level))]

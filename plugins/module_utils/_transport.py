@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure, one_line, truncate
 from ansible_collections.hwcloud.drs.plugins.module_utils._responses import api_error_from_response
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
 
 try:
@@ -104,8 +105,9 @@ def _is_unknown_host(error):
     return bool(_UNKNOWN_HOST.search(str(error)))
 
 
-def _connection_reason(error):
-    text = one_line(error)
+def _connection_reason(error, scrub):
+    # Exception texts may quote a URL or a header value: scrubbed before anything is cut.
+    text = one_line(scrub(error))
     match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
     if match:
         return match.group(0).strip()
@@ -123,12 +125,16 @@ def _no_netrc(prepared_request):
 class HttpTransport(object):
     """Sends requests on one ``requests.Session`` and raises every answer that is not a success.
 
-    ``session``, ``sleep`` (between retries), ``clock`` (wall clock, for Retry-After dates) and ``jitter``
-    are for tests; by default a pause between retries ends early when the transport is closed.
+    ``secrets`` (Secrets) are the run's secrets: every text from an answer or an exception is scrubbed of
+    them, and an IAM login adds the tokens it obtains. ``session``, ``sleep`` (between retries), ``clock``
+    (wall clock, for Retry-After dates) and ``jitter`` are for tests; by default a pause between retries
+    ends early when the transport is closed.
     """
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=None, clock=time.time, jitter=None):
+                 sleep=None, clock=time.time, jitter=None, secrets=None):
+        self.secrets = secrets if secrets is not None else Secrets()
+        self.scrub = self.secrets.scrub
         self.timeout = timeout
         self.max_retries = max_retries
         self.verify = verify
@@ -184,7 +190,7 @@ class HttpTransport(object):
             except requests.exceptions.SSLError as error:
                 raise ModuleFailure(
                     "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
-                    "server's certificate" % (action or "Request failed", host, _connection_reason(error)))
+                    "server's certificate" % (action or "Request failed", host, _connection_reason(error, self.scrub)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
@@ -200,11 +206,11 @@ class HttpTransport(object):
                     what = "could not connect to %s" % host
                 raise ModuleFailure(
                     "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
-                        action or "Request failed", what, _connection_reason(error), attempt,
+                        action or "Request failed", what, _connection_reason(error, self.scrub), attempt,
                         "retry" if attempt == 1 else "retries"))
             except (requests.exceptions.RequestException, OSError, ValueError) as error:
                 # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.
-                raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(error), 200)))
+                raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(self.scrub(error)), 200)))
 
             status = response.status_code
             if 200 <= status < 300:
@@ -217,7 +223,7 @@ class HttpTransport(object):
                 self._pause(attempt, retry_after)
                 attempt += 1
                 continue
-            raise api_error_from_response(response, action, status_hints)
+            raise api_error_from_response(response, action, status_hints, self.scrub)
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")
