@@ -7,6 +7,7 @@ Every text taken from an answer goes through ``scrub`` (the run's Secrets.scrub)
 Private to this collection: the interface may change without notice.
 """
 
+import json
 import re
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import (
@@ -18,6 +19,27 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._failures import (
 from ansible_collections.hwcloud.drs.plugins.module_utils._hints import hint_for
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+class Answer(object):
+    """An HTTP answer whose body was read whole, within the request's deadline and the body cap."""
+
+    def __init__(self, status_code, headers, content, encoding=None):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self.encoding = encoding
+
+    @property
+    def text(self):
+        return self.content.decode(self.encoding or "utf-8", "replace")
+
+    def json(self):
+        """The parsed body; ValueError when it is not JSON (json.loads detects UTF-8, -16 and -32 itself)."""
+        return json.loads(self.content)
+
+    def close(self):
+        """Nothing to release: the body is already read."""
 
 
 def _unchanged(text):

@@ -15,7 +15,7 @@ import traceback
 from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure, one_line, truncate
-from ansible_collections.hwcloud.drs.plugins.module_utils._responses import api_error_from_response
+from ansible_collections.hwcloud.drs.plugins.module_utils._responses import Answer, api_error_from_response
 from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
 
@@ -36,6 +36,20 @@ BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 20.0
 # A server may ask for a long pause; never sleep longer than this for one retry.
 RETRY_AFTER_CAP_SECONDS = 60.0
+# The largest body read, after decompression: a page of 1000 jobs is about 250 KB, a gzip bomb is not.
+BODY_CAP_BYTES = 16 * 1024 * 1024
+# Decompressed bodies are read in pieces this large (urllib3 inflates one piece at a time).
+_READ_BYTES = 16 * 1024
+# How often a request in flight looks whether the run has ended meanwhile.
+_CANCEL_CHECK_SECONDS = 0.2
+
+
+class _AnswerTooLarge(Exception):
+    """The body passed the cap while it was read."""
+
+
+class _Cancelled(Exception):
+    """The run ended while this request was in flight."""
 
 
 class RequestStats(object):
@@ -117,6 +131,20 @@ def _connection_reason(error, scrub):
     return truncate(text, 160)
 
 
+def _read_answer(response, deadline, body_cap, abandoned):
+    """The whole ``requests`` response as an Answer, or Timeout past ``deadline``, or _AnswerTooLarge."""
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(_READ_BYTES):
+        size += len(chunk)
+        if size > body_cap:
+            raise _AnswerTooLarge()
+        if abandoned.is_set() or time.monotonic() > deadline:
+            raise requests.exceptions.Timeout("the answer was still arriving at the deadline")
+        chunks.append(chunk)
+    return Answer(response.status_code, response.headers, b"".join(chunks), response.encoding)
+
+
 def _no_netrc(prepared_request):
     # An explicit auth hook stops requests from adding ~/.netrc credentials; proxies still apply.
     return prepared_request
@@ -132,7 +160,8 @@ class HttpTransport(object):
     """
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=None, clock=time.time, jitter=None, secrets=None):
+                 sleep=None, clock=time.time, jitter=None, secrets=None, body_cap=BODY_CAP_BYTES):
+        self.body_cap = body_cap
         self.secrets = secrets if secrets is not None else Secrets()
         self.scrub = self.secrets.scrub
         self.timeout = timeout
@@ -156,6 +185,45 @@ class HttpTransport(object):
         self._closed.set()
         self.session.close()
 
+    def _exchange(self, method, url, headers, body):
+        """One attempt, its body read whole within ``timeout`` seconds from the start, whatever the server does.
+
+        requests bounds each read from the socket, not the whole answer: a server trickling one byte at a
+        time would never time out. So the attempt runs on a daemon thread that the caller stops waiting for
+        at the deadline, or when the run ends; it is never joined, and gives up at its next read.
+        """
+        deadline = time.monotonic() + self.timeout
+        outcome = {}
+        finished = threading.Event()
+        abandoned = threading.Event()
+
+        def attempt():
+            response = None
+            try:
+                response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
+                                                allow_redirects=False, verify=self.verify, auth=_no_netrc, stream=True)
+                outcome["answer"] = _read_answer(response, deadline, self.body_cap, abandoned)
+            except BaseException as error:  # pylint: disable=broad-except
+                # Handed to the caller's thread, which reports it.
+                outcome["error"] = error
+                if response is not None:
+                    response.close()
+            finally:
+                finished.set()
+
+        worker = threading.Thread(target=attempt, name="hwcloud-drs-request")
+        worker.daemon = True
+        worker.start()
+        while not finished.wait(max(0.0, min(_CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
+            if self._closed.is_set() or time.monotonic() >= deadline:
+                abandoned.set()
+                if self._closed.is_set():
+                    raise _Cancelled()
+                raise requests.exceptions.Timeout("no complete answer within %s seconds" % self.timeout)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["answer"]
+
     def send(self, method, base_url, path, query=None, headers=None, body=None, sign=None, action=None,
              count_in=None, status_hints=None):
         """Send one logical request and return the final ``requests`` response.
@@ -173,9 +241,10 @@ class HttpTransport(object):
             url += "?" + query_string
         host = host_header(base_url)
         attempt = 0
+        cancelled = ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
         while True:
             if self._closed.is_set():
-                raise ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
+                raise cancelled
             request_headers = {"Content-Type": "application/json", "Host": host}
             request_headers.update(headers or {})
             if sign is not None:
@@ -184,9 +253,13 @@ class HttpTransport(object):
             if count_in:
                 self.stats.add(count_in)
             try:
-                response = self.session.request(
-                    method, url, headers=request_headers, data=body, timeout=self.timeout,
-                    allow_redirects=False, verify=self.verify, auth=_no_netrc)
+                response = self._exchange(method, url, request_headers, body)
+            except _Cancelled:
+                raise cancelled
+            except _AnswerTooLarge:
+                raise ModuleFailure(
+                    "%s: the answer from %s is larger than %d bytes once decompressed, and was not read further. "
+                    "Hint: lower page_size, or check endpoint" % (action or "Request failed", host, self.body_cap))
             except requests.exceptions.SSLError as error:
                 raise ModuleFailure(
                     "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
