@@ -9,6 +9,7 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import math
 import os
 import time
 
@@ -37,11 +38,12 @@ CONNECTION_ARGUMENT_SPEC = dict(
     iam_password=dict(type="str", no_log=True),
     iam_domain_name=dict(type="str"),
     validate_certs=dict(type="bool", default=True),
+    allow_insecure_http=dict(type="bool", default=False),
     ca_path=dict(type="path"),
     timeout=dict(type="float", default=30),
     max_retries=dict(type="int", default=5),
 )
-CONNECTION_RANGES = dict(timeout=(0.001, None), max_retries=(0, 100))
+CONNECTION_RANGES = dict(timeout=(0.001, 3600), max_retries=(0, 100))
 
 
 def _silence_insecure_request_warnings():
@@ -52,6 +54,25 @@ def _silence_insecure_request_warnings():
     except ImportError:
         return
     urllib3.disable_warnings(InsecureRequestWarning)
+
+
+# A CA bundle larger than this is not a bundle.
+_CA_BUNDLE_CAP_BYTES = 16 * 1024 * 1024
+
+
+def check_ca_bundle(path):
+    """Refuse a ca_path that is not a readable PEM bundle, naming the file and what is wrong with it."""
+    if not os.path.isfile(path):
+        raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
+                            "servers with" % path)
+    try:
+        with open(path, "rb") as bundle:
+            content = bundle.read(_CA_BUNDLE_CAP_BYTES)
+    except (IOError, OSError) as error:
+        raise ModuleFailure("ca_path %s cannot be read (%s)" % (path, error.strerror or error))
+    if b"-----BEGIN CERTIFICATE-----" not in content:
+        raise ModuleFailure("ca_path %s is not a PEM bundle: it holds no -----BEGIN CERTIFICATE----- block. Hint: "
+                            "convert a DER certificate with openssl x509 -inform der -in CERT -out BUNDLE.pem" % path)
 
 
 def _range_text(low, high):
@@ -114,20 +135,34 @@ class DrsModule(AnsibleModule):
             value = self.params.get(option)
             if value is None:
                 continue
+            if isinstance(value, float) and not math.isfinite(value):
+                # nan passes every comparison, inf passes a range without an upper end.
+                self.fail_json(msg="%s must be a finite number, got %s" % (option, value))
             if (low is not None and value < low) or (high is not None and value > high):
                 self.fail_json(msg="%s must be %s, got %s" % (option, _range_text(low, high), value))
+
+    def refuse_empty(self, *options):
+        """Fail naming each option given as an empty or blank text: a filter that is empty filters nothing."""
+        empty = [option for option in options
+                 if self.params.get(option) is not None and not str(self.params[option]).strip()]
+        if empty:
+            self.fail_json(msg="%s %s empty: give a value, or leave %s out" % (
+                " and ".join(empty), "is" if len(empty) == 1 else "are", "it" if len(empty) == 1 else "them"))
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""
         params = self.params
         settings = resolve_settings(params, os.environ)
         self.secrets.add(*settings.environment_secrets)
-        if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
-            raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
-                                "servers with" % params["ca_path"])
+        if params.get("ca_path"):
+            check_ca_bundle(params["ca_path"])
         verify = params.get("ca_path") or params.get("validate_certs")
         if verify is False:
-            self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % settings.endpoint)
+            servers = ["%s (%s)" % (url, name) for name, url in (
+                ("endpoint", settings.endpoint), ("iam_endpoint", settings.iam_endpoint)) if url and url.startswith("https:")]
+            if servers:
+                self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % (
+                    " and ".join(servers)))
             _silence_insecure_request_warnings()
         self.transport = HttpTransport(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
