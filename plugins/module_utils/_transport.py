@@ -119,16 +119,27 @@ def _is_unknown_host(error):
     return bool(_UNKNOWN_HOST.search(str(error)))
 
 
+def balanced(text):
+    """``text`` cut before its first parenthesis that is never closed (excerpts of exception texts have them)."""
+    depth = 0
+    opened_at = []
+    for index, character in enumerate(text):
+        if character == "(":
+            opened_at.append(index)
+            depth += 1
+        elif character == ")" and depth:
+            opened_at.pop()
+            depth -= 1
+    return text[:opened_at[0]].rstrip() if opened_at else text
+
+
 def _connection_reason(error, scrub):
     # Exception texts may quote a URL or a header value: scrubbed before anything is cut.
     text = one_line(scrub(error))
     match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
-    if match:
-        return match.group(0).strip()
-    match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
-    if match:
-        return match.group(0).strip()
-    return truncate(text, 160)
+    if not match:
+        match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
+    return balanced(match.group(0).strip() if match else truncate(text, 160))
 
 
 def _read_answer(response, deadline, body_cap, abandoned):
@@ -261,9 +272,13 @@ class HttpTransport(object):
                     "%s: the answer from %s is larger than %d bytes once decompressed, and was not read further. "
                     "Hint: lower page_size, or check endpoint" % (action or "Request failed", host, self.body_cap))
             except requests.exceptions.SSLError as error:
-                raise ModuleFailure(
-                    "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
-                    "server's certificate" % (action or "Request failed", host, _connection_reason(error, self.scrub)))
+                if isinstance(self.verify, str):
+                    hint = ("check that ca_path %s holds the CA certificate that signed the server's certificate, "
+                            "as a valid PEM bundle" % self.verify)
+                else:
+                    hint = "set ca_path to the PEM bundle of the CA that signed the server's certificate"
+                raise ModuleFailure("%s: the TLS connection to %s failed (%s). Hint: %s" % (
+                    action or "Request failed", host, _connection_reason(error, self.scrub), hint))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
@@ -283,7 +298,10 @@ class HttpTransport(object):
                         "retry" if attempt == 1 else "retries"))
             except (requests.exceptions.RequestException, OSError, ValueError) as error:
                 # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.
-                raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(self.scrub(error)), 200)))
+                reason = balanced(truncate(one_line(self.scrub(error)), 200))
+                if isinstance(self.verify, str) and isinstance(error, OSError) and "certificate" in str(error).lower():
+                    reason += ". Hint: check that ca_path %s is a valid PEM bundle of CA certificates" % self.verify
+                raise ModuleFailure("%s: %s" % (action or "Request failed", reason))
 
             status = response.status_code
             if 200 <= status < 300:

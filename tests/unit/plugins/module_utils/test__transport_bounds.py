@@ -138,3 +138,19 @@ def test_a_body_broken_mid_way_is_one_line():
     with pytest.raises(ModuleFailure) as caught:
         _get(transport)
     assert "Listing" in caught.value.msg and "\n" not in caught.value.msg
+
+
+def test_tls_reasons_keep_their_parentheses_balanced():
+    error = requests.exceptions.SSLError(
+        "HTTPSConnectionPool(host='drs.example', port=443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError"
+        "(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)')))")
+
+    def refuse(call):
+        raise error
+
+    transport, session = _transport(refuse, verify="/etc/ca.pem")
+    with pytest.raises(ModuleFailure) as caught:
+        _get(transport)
+    msg = caught.value.msg
+    assert msg.count("(") == msg.count(")") and "certificate verify failed" in msg
+    assert "ca_path /etc/ca.pem" in msg
