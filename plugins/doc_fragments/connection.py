@@ -96,7 +96,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds each HTTP request may take as a whole, from connecting to the last byte of the answer: a
+      - Seconds each HTTP request may take as a whole, from connecting to the last byte of the answer; a
         server that trickles its answer cannot stretch it. Waiting for jobs has its own timeout.
       - Between V(0.001) and V(3600). Retries (O(max_retries)) each get their own O(timeout).
       - An answer larger than 16 MiB once decompressed fails the task.
