@@ -37,8 +37,8 @@ def test_none_stays_none():
 
 @pytest.mark.parametrize("render", [
     lambda secret: secret,
-    lambda secret: repr(secret),
-    lambda secret: json.dumps(secret),
+    repr,
+    json.dumps,
     lambda secret: json.dumps(secret, ensure_ascii=False),
     lambda secret: quote(secret, safe=""),
     lambda secret: re.sub("%[0-9A-F]{2}", lambda match: match.group(0).lower(), quote(secret, safe="")),
