@@ -10,6 +10,8 @@ options:
   region:
     description:
       - Huawei Cloud region, for example V(cn-north-4).
+      - Must be shaped like a Huawei Cloud region id, lower-case letters and digits joined by hyphens
+        (V(ap-southeast-1), V(eu-west-101)).
       - Builds the default O(endpoint) and O(iam_endpoint), names the IAM project when O(project_id) is unset,
         and scopes the token of O(iam_user_name) logins.
       - Falls back to the environment variable E(HW_REGION_NAME).
@@ -21,6 +23,7 @@ options:
       - When unset it comes from the token scope of an O(iam_user_name) login, or is looked up at IAM by the
         region name (access keys and O(auth_token)). Zero or several projects with that name is an error.
       - Falls back to E(HUAWEICLOUD_SDK_PROJECT_ID), then E(HW_PROJECT_ID).
+      - Must be one URL path segment (no C(/), not C(.) or C(..)).
     type: str
   endpoint:
     description:
@@ -78,14 +81,25 @@ options:
       - Turn off only against test servers; prefer O(ca_path).
     type: bool
     default: true
+  allow_insecure_http:
+    description:
+      - Allow plain C(http://) for O(endpoint) and O(iam_endpoint). Without it such an endpoint is refused,
+        since the password, tokens and signed requests would travel unencrypted.
+      - Only for test servers such as the collection's emulator.
+    type: bool
+    default: false
   ca_path:
     description:
       - A PEM bundle of CA certificates to verify the servers with, instead of the system store.
       - When set, certificates are verified whatever O(validate_certs) says.
+      - A file that cannot be read, or holds no C(-----BEGIN CERTIFICATE-----) block, is refused before any request.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and read). Waiting for jobs has its own timeout.
+      - Seconds each HTTP request may take as a whole, from connecting to the last byte of the answer; a
+        server that trickles its answer cannot stretch it. Waiting for jobs has its own timeout.
+      - Between V(0.001) and V(3600). Retries (O(max_retries)) each get their own O(timeout).
+      - An answer larger than 16 MiB once decompressed fails the task.
     type: float
     default: 30
   max_retries:
@@ -102,7 +116,9 @@ notes:
     two sets at the same level are an error naming both. Empty values count as unset.
   - Redirects are never followed, so credentials cannot travel to another host.
   - Secrets given as options or environment variables, and tokens obtained at run time, are kept out of
-    every output.
+    every output, also when a server echoes them escaped or in part. Surrounding whitespace of credential
+    values is ignored; a control character inside one is refused without showing the value.
+  - Messages longer than 4000 characters, and the service's C(error_msg) beyond 2000, are shortened and say so.
 requirements:
   - requests >= 2.25
 """

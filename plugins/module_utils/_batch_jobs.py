@@ -23,7 +23,15 @@ def is_page_too_large(error):
 
 
 def batch_jobs_path(project_id, *segments):
-    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment."""
+    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment.
+
+    Percent-encoding leaves ``.`` as it is, and HTTP libraries normalise ``.`` and ``..`` segments away: the
+    request would go to another path. Those (and empty segments) are refused.
+    """
+    for segment in (project_id,) + segments:
+        if segment in ("", ".", ".."):
+            raise ModuleFailure("%r cannot be one segment of the path /v5/{project_id}/batch-async-jobs: it would "
+                                "send the request to another path. Hint: check project_id and async_job_id" % segment)
     return "/".join(["/v5", quote(project_id, safe=""), "batch-async-jobs"] + [quote(s, safe="") for s in segments])
 
 
@@ -38,9 +46,18 @@ def fetch_jobs_page(client, query, language, offset, size):
         raise
     if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
         raise ModuleFailure("%s: the answer is not a job list. Hint: check endpoint" % LISTING)
-    jobs = payload.get("jobs") or []
-    try:
-        total_count = int(payload.get("total_count", len(jobs)))
-    except (TypeError, ValueError):
-        total_count = len(jobs)
-    return total_count, jobs
+    return count_or_none(payload.get("total_count")), payload.get("jobs") or []
+
+
+def count_or_none(value):
+    """``value`` as a count (a non-negative whole number, also as text), or None: 1e400, -3, "many", [] are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        # is_integer() is false for inf and nan; 1e400 is parsed as inf.
+        return int(value)
+    return None

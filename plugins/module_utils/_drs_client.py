@@ -9,6 +9,7 @@ Private to this collection: the interface may change without notice.
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._iam import PasswordLogin, lookup_project_id
 from ansible_collections.hwcloud.drs.plugins.module_utils._responses import parse_json
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import check_path_segment
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import AccessKeySigner
 
 # What the API gateway and DRS answer when a token has expired (a token lives 24 hours).
@@ -46,7 +47,7 @@ class DrsClient(object):
             if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
                 raise
             response = self._get(path, query, headers, self.password_login.renew(token), action)
-        return parse_json(response, action)
+        return parse_json(response, action, self.transport.scrub)
 
     def _get(self, path, query, headers, token, action):
         if token is not None:
@@ -61,6 +62,14 @@ def connect(settings, transport, clock):
 
     ``clock`` (a wall clock) dates the access key signatures.
     """
+    client = _connect(settings, transport, clock)
+    if client.project_id != settings.project_id:
+        # IAM named the project: it goes into every request path, like a project_id option.
+        check_path_segment("The project id IAM returned,", str(client.project_id))
+    return client
+
+
+def _connect(settings, transport, clock):
     values = settings.credentials.values
     kind = settings.credentials.kind
     project_id = settings.project_id

@@ -31,8 +31,10 @@ def job_id(job):
 
 
 def job_status(job):
-    # The API is in beta: a job that is not a dict, or has no status, is kept as it is and counts as pending.
-    return job.get("status") if isinstance(job, dict) else None
+    # The API is in beta: a job that is not a dict, or has no status or one that is not text (a list, an
+    # object), is kept as it is and counts as pending, under UNKNOWN.
+    status = job.get("status") if isinstance(job, dict) else None
+    return status if isinstance(status, str) else None
 
 
 def satisfies(job, wanted_status):
@@ -48,6 +50,16 @@ def all_satisfy(jobs, wanted_status):
     return bool(jobs) and all(satisfies(job, wanted_status) for job in jobs)
 
 
+def contradiction(status_filter, wanted_status):
+    """Why a ``status`` filter can never meet ``wanted_status``, or None when it can (or either is unset)."""
+    if not status_filter or not wanted_status or status_filter in SATISFIES[wanted_status]:
+        return None
+    meeting = " or ".join(status for status in STATUSES if status in SATISFIES[wanted_status])
+    return ("status %s and wait_for_status %s contradict each other: the filter lists only jobs in %s, and none of "
+            "them can be in %s. Hint: leave status out, or set it to %s" % (
+                status_filter, wanted_status, status_filter, wanted_status, meeting))
+
+
 def any_failed(jobs):
     return any(job_status(job) == VALIDATE_FAILED for job in jobs)
 
@@ -56,7 +68,7 @@ def count_statuses(jobs):
     """Jobs per status: a key for each known status (0 when none), plus any other status seen."""
     counts = dict((status, 0) for status in STATUSES)
     for status, count in collections.Counter(job_status(job) for job in jobs).items():
-        status = "UNKNOWN" if status is None else str(status)
+        status = "UNKNOWN" if status is None else status
         counts[status] = counts.get(status, 0) + count
     return counts
 

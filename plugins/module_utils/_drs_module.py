@@ -9,14 +9,16 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import math
 import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_client import connect
-from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._settings import resolve_settings
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES, SECRET_OPTIONS, resolve_settings
 from ansible_collections.hwcloud.drs.plugins.module_utils._transport import (
     REQUESTS_IMPORT_ERROR,
     HttpTransport,
@@ -36,11 +38,12 @@ CONNECTION_ARGUMENT_SPEC = dict(
     iam_password=dict(type="str", no_log=True),
     iam_domain_name=dict(type="str"),
     validate_certs=dict(type="bool", default=True),
+    allow_insecure_http=dict(type="bool", default=False),
     ca_path=dict(type="path"),
     timeout=dict(type="float", default=30),
     max_retries=dict(type="int", default=5),
 )
-CONNECTION_RANGES = dict(timeout=(0.001, None), max_retries=(0, 100))
+CONNECTION_RANGES = dict(timeout=(0.001, 3600), max_retries=(0, 100))
 
 
 def _silence_insecure_request_warnings():
@@ -51,6 +54,25 @@ def _silence_insecure_request_warnings():
     except ImportError:
         return
     urllib3.disable_warnings(InsecureRequestWarning)
+
+
+# A CA bundle larger than this is not a bundle.
+_CA_BUNDLE_CAP_BYTES = 16 * 1024 * 1024
+
+
+def check_ca_bundle(path):
+    """Refuse a ca_path that is not a readable PEM bundle, naming the file and what is wrong with it."""
+    if not os.path.isfile(path):
+        raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
+                            "servers with" % path)
+    try:
+        with open(path, "rb") as bundle:
+            content = bundle.read(_CA_BUNDLE_CAP_BYTES)
+    except (IOError, OSError) as error:
+        raise ModuleFailure("ca_path %s cannot be read (%s)" % (path, error.strerror or error))
+    if b"-----BEGIN CERTIFICATE-----" not in content:
+        raise ModuleFailure("ca_path %s is not a PEM bundle: it holds no -----BEGIN CERTIFICATE----- block. Hint: "
+                            "convert a DER certificate with openssl x509 -inform der -in CERT -out BUNDLE.pem" % path)
 
 
 def _range_text(low, high):
@@ -74,6 +96,9 @@ class DrsModule(AnsibleModule):
     def __init__(self, session=None, clock=None, sleep=None):
         # Set before AnsibleModule.__init__, which may already fail (bad arguments) and report them.
         self.stats = RequestStats()
+        # Every secret of the run, as soon as it is known: environment values now, options once parsed.
+        self.secrets = Secrets(os.environ.get(name) for option in SECRET_OPTIONS
+                               for name in ENVIRONMENT_VARIABLES[option])
         self.transport = None
         self.client = None
         self.http_session = session
@@ -84,6 +109,7 @@ class DrsModule(AnsibleModule):
         kwargs = dict(supports_check_mode=True)
         kwargs.update(self.module_kwargs)
         super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
+        self.secrets.add(*(self.params.get(option) for option, option_spec in spec.items() if option_spec.get("no_log")))
         if REQUESTS_IMPORT_ERROR is not None:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.check_ranges(CONNECTION_RANGES)
@@ -109,24 +135,38 @@ class DrsModule(AnsibleModule):
             value = self.params.get(option)
             if value is None:
                 continue
+            if isinstance(value, float) and not math.isfinite(value):
+                # nan passes every comparison, inf passes a range without an upper end.
+                self.fail_json(msg="%s must be a finite number, got %s" % (option, value))
             if (low is not None and value < low) or (high is not None and value > high):
                 self.fail_json(msg="%s must be %s, got %s" % (option, _range_text(low, high), value))
+
+    def refuse_empty(self, *options):
+        """Fail naming each option given as an empty or blank text: a filter that is empty filters nothing."""
+        empty = [option for option in options
+                 if self.params.get(option) is not None and not str(self.params[option]).strip()]
+        if empty:
+            self.fail_json(msg="%s %s empty: give a value, or leave %s out" % (
+                " and ".join(empty), "is" if len(empty) == 1 else "are", "it" if len(empty) == 1 else "them"))
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""
         params = self.params
         settings = resolve_settings(params, os.environ)
-        self.no_log_values.update(settings.environment_secrets)
-        if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
-            raise ModuleFailure("ca_path %s is not a file: give the PEM bundle of CA certificates to verify the "
-                                "servers with" % params["ca_path"])
+        self.secrets.add(*settings.environment_secrets)
+        if params.get("ca_path"):
+            check_ca_bundle(params["ca_path"])
         verify = params.get("ca_path") or params.get("validate_certs")
         if verify is False:
-            self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % settings.endpoint)
+            servers = ["%s (%s)" % (url, name) for name, url in (
+                ("endpoint", settings.endpoint), ("iam_endpoint", settings.iam_endpoint)) if url and url.startswith("https:")]
+            if servers:
+                self.warn("validate_certs is false: the identity of %s is not verified; prefer ca_path" % (
+                    " and ".join(servers)))
             _silence_insecure_request_warnings()
         self.transport = HttpTransport(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
-                                       sleep=self.sleep, clock=self.clock.time)
+                                       sleep=self.sleep, clock=self.clock.time, secrets=self.secrets)
         self.client = connect(settings, self.transport, self.clock.time)
         return self.client
 
@@ -135,11 +175,14 @@ class DrsModule(AnsibleModule):
         return self.clock.monotonic, self.sleep or time.sleep
 
     def _end_run(self):
-        # Stop retries still in flight on other threads, and keep tokens obtained at run time out of the output.
+        # Stop retries still in flight on other threads; Ansible's own masking also looks for every secret of
+        # the run (tokens obtained at run time included) in every escaped form, anywhere in the result.
         if self.transport is not None:
             self.transport.close()
-        if self.client is not None:
-            self.no_log_values.update(self.client.secrets_obtained())
+        self.no_log_values.update(self.secrets.forms())
+
+    def warn(self, warning):
+        super(DrsModule, self).warn(self.secrets.scrub(warning))
 
     def exit_json(self, **kwargs):
         self._end_run()
@@ -148,6 +191,11 @@ class DrsModule(AnsibleModule):
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         self._end_run()
+        # The boundary: scrubbed first, then shortened, so that no cut secret is left to slip past the masking.
+        msg = shorten(one_line(self.secrets.scrub(msg)), MESSAGE_CAP)
+        for key, value in kwargs.items():
+            if isinstance(value, str):
+                kwargs[key] = self.secrets.scrub(value)
         for key, value in self.result_on_failure().items():
             kwargs.setdefault(key, value)
         kwargs.setdefault("request_stats", self.stats.as_dict())

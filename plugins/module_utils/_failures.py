@@ -12,7 +12,20 @@ def one_line(text):
 
 
 def truncate(text, length):
+    """A short label cut to ``length`` characters. Scrub secrets first: a cut secret no longer matches."""
     return text if len(text) <= length else text[:length - 3] + "..."
+
+
+def shorten(text, length):
+    """A long message cut to ``length`` characters, saying so. Scrub secrets first: a cut secret no longer matches."""
+    if len(text) <= length:
+        return text
+    return "%s... (shortened from %d characters)" % (text[:length], len(text))
+
+
+# The longest msg a module reports, and the longest error_msg of the service kept in the result.
+MESSAGE_CAP = 4000
+ERROR_MSG_CAP = 2000
 
 
 class ModuleFailure(Exception):
@@ -29,6 +42,11 @@ class ApiError(ModuleFailure):
 
     def __init__(self, status_code, error_code=None, error_msg=None, request_id=None, summary=None, action=None,
                  hint=None):
+        # The caller scrubbed error_msg and summary of secrets: both come from the server.
+        if error_msg is not None:
+            error_msg = shorten(error_msg, ERROR_MSG_CAP)
+        error_code = error_code if error_code is None else truncate(one_line(error_code), 100)
+        request_id = request_id if request_id is None else truncate(one_line(request_id), 100)
         self.status_code = status_code
         self.error_code = error_code
         self.error_msg = error_msg

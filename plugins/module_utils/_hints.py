@@ -44,7 +44,14 @@ _HINTS_BY_STATUS = {
 
 
 def hint_for(status_code, error_code, status_hints=None):
-    """The hint for an error; ``status_hints`` (status -> hint) lets one call say more than the generic ones."""
+    """The hint for an error; ``status_hints`` lets one call say more than the generic ones.
+
+    ``status_hints`` maps an HTTP status, or an error code, to a hint. A call's hint for an error code
+    beats the one below: the same gateway code from IAM (APIGW.0101 for a wrong iam_endpoint) is about IAM,
+    not DRS. A code hint below beats a call's hint for a status.
+    """
+    if status_hints and error_code in status_hints:
+        return status_hints[error_code]
     if error_code in HINTS_BY_ERROR_CODE:
         return HINTS_BY_ERROR_CODE[error_code]
     if status_hints and status_code in status_hints:

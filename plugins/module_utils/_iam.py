@@ -13,7 +13,15 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._failures import Modul
 from ansible_collections.hwcloud.drs.plugins.module_utils._responses import parse_json
 
 _LOGIN_HINT = "IAM refused the password login: check iam_user_name, iam_password, iam_domain_name and region"
-_LOGIN_HINTS = {400: _LOGIN_HINT, 401: _LOGIN_HINT, 403: _LOGIN_HINT, 404: "check iam_endpoint"}
+_NOT_IAM_HINT = "nothing answers at this path of iam_endpoint: check iam_endpoint and region"
+# The gateway's "no such API" comes from IAM here: it is iam_endpoint that is wrong, not endpoint.
+_LOGIN_HINTS = {400: _LOGIN_HINT, 401: _LOGIN_HINT, 403: _LOGIN_HINT, 404: _NOT_IAM_HINT, "APIGW.0101": _NOT_IAM_HINT}
+_LOOKUP_HINTS = {
+    401: "IAM did not accept the credentials: check them, or set project_id",
+    403: "the credentials may not list IAM projects: set project_id",
+    404: _NOT_IAM_HINT,
+    "APIGW.0101": _NOT_IAM_HINT,
+}
 # Every request to IAM also counts in this request_stats entry.
 IAM_CALLS = "iam_calls"
 
@@ -48,13 +56,15 @@ class PasswordLogin(object):
         if not token:
             raise ModuleFailure("Getting an IAM token: the answer carried no X-Subject-Token header. Hint: check "
                                 "iam_endpoint")
+        # Known as a secret before anything else of the answer is read: a later message may echo it.
+        self.transport.secrets.add(token)
         self.tokens_issued.append(token)
-        payload = parse_json(response, "Getting an IAM token")
+        payload = parse_json(response, "Getting an IAM token", self.transport.scrub, "iam_endpoint")
         token_body = payload.get("token") if isinstance(payload, dict) else None
         project = token_body.get("project") if isinstance(token_body, dict) else None
         project = project if isinstance(project, dict) else {}
         self.token = token
-        if not self.project_id and project.get("id"):
+        if not self.project_id and isinstance(project.get("id"), str) and project["id"]:
             self.project_id = project["id"]
 
     def current_token(self):
@@ -77,8 +87,8 @@ def lookup_project_id(transport, iam_endpoint, region, headers=None, sign=None):
     """The id of the one IAM project named after the region; zero or several is an error saying so."""
     response = transport.send("GET", iam_endpoint, "/v3/projects", query={"name": region}, headers=headers,
                               sign=sign, action="Looking up the project of region %s at IAM" % region,
-                              count_in=IAM_CALLS)
-    payload = parse_json(response, "Looking up the project at IAM")
+                              count_in=IAM_CALLS, status_hints=_LOOKUP_HINTS)
+    payload = parse_json(response, "Looking up the project at IAM", transport.scrub, "iam_endpoint")
     listed = payload.get("projects") if isinstance(payload, dict) else None
     projects = [project for project in (listed if isinstance(listed, list) else [])
                 if isinstance(project, dict) and project.get("name") == region]
@@ -89,4 +99,7 @@ def lookup_project_id(transport, iam_endpoint, region, headers=None, sign=None):
         raise ModuleFailure(
             "%d IAM projects are named %s (%s). Hint: set project_id to the one to use" % (
                 len(projects), region, ", ".join(str(project.get("id")) for project in projects)))
-    return projects[0].get("id")
+    project_id = projects[0].get("id")
+    if not isinstance(project_id, str) or not project_id:
+        raise ModuleFailure("The IAM project named %s has no usable id. Hint: set project_id" % region)
+    return project_id

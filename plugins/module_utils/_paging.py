@@ -7,6 +7,8 @@ Private to this collection: the interface may change without notice.
 """
 
 import collections
+import json
+import sys
 import threading
 
 # Many services cap pages at 1000 (DRS v5's sibling list calls do): the first size to try after a refusal.
@@ -17,6 +19,19 @@ def smaller_page(size):
     if size > COMMON_PAGE_CAP:
         return COMMON_PAGE_CAP
     return max(1, size // 2)
+
+
+# The end of a listing whose total the service did not tell (or told as something that is not a count).
+UNKNOWN_END = sys.maxsize
+
+
+def _hashable(key):
+    """``key`` usable in a set: an id of the wrong type (a list, an object) is data, not a crash."""
+    try:
+        hash(key)
+        return key
+    except TypeError:
+        return ("unhashable", json.dumps(key, sort_keys=True, default=str))
 
 
 def _never_too_large(error):
@@ -31,7 +46,10 @@ class Pager(object):
     """Lists ``[offset, offset + limit)`` of a collection through ``fetch_page(offset, size) -> (total, items)``.
 
     The first page tells the total, so the remaining pages are known and fetched ``concurrency`` at a
-    time, never past the end (no empty-page request). A page refused with an error for which
+    time, never past the end (no empty-page request). The total is a claim, not a promise: paging stops
+    when a page brings no new item (empty, or only items already seen), so a service that lies about its
+    total costs at most the pages already in flight. ``fetch_page`` may return ``None`` as the total when
+    the service gave none; the pages then go on until one brings nothing new. A page refused with an error for which
     ``is_page_too_large(error)`` is true is asked again smaller, and the page size shrinks for the rest of
     the run. ``times_throttled()`` tells how often the service has asked to slow down so far: each new
     time halves the concurrency. ``identity(item)`` names an item, so that one seen twice is kept once.
@@ -47,6 +65,9 @@ class Pager(object):
         self.times_throttled = times_throttled or _no_throttling
         self._throttles_seen = self.times_throttled()
         self._lock = threading.Lock()
+        # Per listing: the identities seen, and the offset of the first page that brought nothing new.
+        self._seen = set()
+        self._stop_at = UNKNOWN_END
 
     def _slow_down_when_throttled(self):
         throttles = self.times_throttled()
@@ -64,7 +85,12 @@ class Pager(object):
                 self.page_size = smaller_page(refused_size)
 
     def list(self, offset=0, limit=None):
-        """Return ``(total_count, items)``: the service's total, and the items of the range without repeats."""
+        """Return ``(total_count, items)``: the service's total, and the items of the range without repeats.
+
+        Without a usable total from the service, the total is ``offset`` plus the items listed.
+        """
+        self._seen = set()
+        self._stop_at = UNKNOWN_END
         size = self.page_size if limit is None else min(self.page_size, limit)
         while True:
             try:
@@ -77,9 +103,12 @@ class Pager(object):
                 self._shrink(size)
                 size = min(size, self.page_size)
         items = list(items[:size])
-        end = total if limit is None else min(total, offset + limit)
+        self._brings_new(items)
+        end = UNKNOWN_END if total is None else total
+        if limit is not None:
+            end = min(end, offset + limit)
         pages = {offset: items}
-        if items and offset + len(items) < end:
+        if items and offset + len(items) < end and (total is not None or len(items) == size):
             if len(items) < size:
                 # The service gave fewer than asked while more exist: that is its real page cap.
                 self.page_size = len(items)
@@ -88,10 +117,39 @@ class Pager(object):
                 self._fetch_concurrently(pending, pages)
             else:
                 self._fetch_serially(pending, pages)
-        return total, self._merge(pages, end - offset if limit is not None else None)
+        merged = self._merge(pages, limit)
+        return (offset + len(merged) if total is None else total), merged
+
+    def _brings_new(self, items):
+        """True when ``items`` hold one not seen before in this listing (any item, without an identity)."""
+        if self.identity is None:
+            return bool(items)
+        new = False
+        for item in items:
+            key = self._key(item)
+            if key not in self._seen:
+                new = True
+                self._seen.add(key)
+        return new
+
+    def _key(self, item):
+        key = self.identity(item)
+        if key is None:
+            # An item without an identity is told apart by its content.
+            return ("content", json.dumps(item, sort_keys=True, default=str))
+        return _hashable(key)
+
+    def _has_next_page(self, pending):
+        # Nothing is asked at or past the page that brought nothing new.
+        kept = [(start, stop) for start, stop in pending if start < self._stop_at]
+        if len(kept) < len(pending):
+            pending.clear()
+            pending.extend(kept)
+        return bool(pending)
 
     def _next_page(self, pending):
         start, stop = pending.popleft()
+        stop = min(stop, self._stop_at)
         size = min(self.page_size, stop - start)
         if start + size < stop:
             pending.appendleft((start + size, stop))
@@ -100,8 +158,12 @@ class Pager(object):
     def _accept(self, pending, pages, start, size, outcome):
         total, items = outcome
         items = list(items[:size])
+        if not self._brings_new(items):
+            # Empty, or only repeats: the service has nothing more, whatever its total says.
+            self._stop_at = min(self._stop_at, start)
+            return
         pages[start] = items
-        if 0 < len(items) < size:
+        if len(items) < size:
             # Short page while the total says more exist: ask for the rest. An empty page ends the range
             # (jobs can vanish between requests), so this never loops.
             pending.appendleft((start + len(items), start + size))
@@ -114,7 +176,7 @@ class Pager(object):
         pending.appendleft((start, start + size))
 
     def _fetch_serially(self, pending, pages):
-        while pending:
+        while self._has_next_page(pending):
             start, size = self._next_page(pending)
             try:
                 outcome = self.fetch_page(start, size)
@@ -131,9 +193,9 @@ class Pager(object):
         pool = ThreadPoolExecutor(max_workers=self.concurrency)
         in_flight = {}
         try:
-            while pending or in_flight:
+            while self._has_next_page(pending) or in_flight:
                 self._slow_down_when_throttled()
-                while pending and len(in_flight) < self.concurrency:
+                while self._has_next_page(pending) and len(in_flight) < self.concurrency:
                     start, size = self._next_page(pending)
                     in_flight[pool.submit(self.fetch_page, start, size)] = (start, size)
                 done, dummy = wait(list(in_flight), return_when=FIRST_COMPLETED)
@@ -162,6 +224,7 @@ class Pager(object):
             for item in pages[start]:
                 key = identity(item)
                 if key is not None:
+                    key = _hashable(key)
                     # Jobs created while paging shift later pages; the same job must not appear twice.
                     if key in seen:
                         continue

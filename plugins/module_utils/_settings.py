@@ -7,7 +7,12 @@ Pure: reads only what it is given, sends nothing.
 Private to this collection: the interface may change without notice.
 """
 
+import re
+
+from urllib.parse import urlsplit
+
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import clean_credential
 
 # Names users already have from the official SDK and the Terraform provider, first one wins.
 ENVIRONMENT_VARIABLES = {
@@ -23,6 +28,13 @@ ENVIRONMENT_VARIABLES = {
     "iam_domain_name": ("HW_DOMAIN_NAME",),
 }
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
+CREDENTIAL_OPTIONS = ("auth_token", "access_key", "secret_key", "security_token", "iam_user_name", "iam_password",
+                      "iam_domain_name")
+
+
+# Huawei Cloud region ids: cn-north-4, ap-southeast-1, eu-west-101, la-south-2, my-kualalumpur-1.
+REGION_ID = re.compile(r"^[a-z]{2,}(-[a-z0-9]+){1,4}$")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 
 
 class CredentialSet(object):
@@ -95,13 +107,23 @@ def _selecting_options(credential_set, level):
     return credential_set.options if level == "task options" else credential_set.selected_by_environment
 
 
-def _pick_credentials(params, environ):
-    task_values = dict((option, params.get(option)) for option in ENVIRONMENT_VARIABLES if _given(params.get(option)))
+def _credential_values(params, environ):
+    """Credential values given as task options and in the environment, each stripped and checked."""
+    task_values = {}
     environment_values = {}
-    for option in ENVIRONMENT_VARIABLES:
-        value, dummy = _from_environment(option, environ)
-        if value:
+    for option in CREDENTIAL_OPTIONS:
+        value = clean_credential(option, params.get(option))
+        if _given(value):
+            task_values[option] = value
+        value, name = _from_environment(option, environ)
+        value = clean_credential(name, value)
+        if _given(value):
             environment_values[option] = value
+    return task_values, environment_values
+
+
+def _pick_credentials(params, environ):
+    task_values, environment_values = _credential_values(params, environ)
     for level, values in (("task options", task_values), ("environment", environment_values)):
         present = [credential_set for credential_set in CREDENTIAL_SETS
                    if any(option in values for option in _selecting_options(credential_set, level))]
@@ -131,6 +153,43 @@ def _pick_credentials(params, environ):
         "iam_domain_name (or their environment variables, for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK)")
 
 
+def check_region(region):
+    """Refuse a region that is not shaped like a Huawei Cloud region id: it becomes part of host names."""
+    if region is not None and not (len(region) <= 64 and REGION_ID.match(region)):
+        raise ModuleFailure("region %r is not a Huawei Cloud region id: it must be lower-case letters and digits "
+                            "joined by hyphens, for example cn-north-4 or ap-southeast-1. Hint: to reach another "
+                            "host, set endpoint and iam_endpoint" % region[:64])
+
+
+def check_path_segment(name, value):
+    """Refuse a value that would not stay one segment of a URL path (``..`` would be normalised away)."""
+    if value in ("", ".", "..") or "/" in value or "\\" in value or _CONTROL_OR_SPACE.search(value):
+        raise ModuleFailure("%s %r is not a valid id: it must be one path segment, without /, \\, spaces or "
+                            "control characters, and not . or .." % (name, value[:64]))
+
+
+def check_endpoint(name, url, allow_insecure_http=False):
+    """Refuse an endpoint that is not an http(s) URL with a host, or plain http:// unless allowed."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError when out of range
+    except ValueError as error:
+        raise ModuleFailure("%s is not a valid URL (%s). Hint: give https://host[:port][/path]" % (name, error))
+    if parts.scheme not in ("https", "http"):
+        raise ModuleFailure("%s must be an https:// URL, got %r" % (name, url.split("?", 1)[0][:200]))
+    if "@" in parts.netloc:
+        raise ModuleFailure("%s must not carry credentials in the URL" % name)
+    if not host:
+        raise ModuleFailure("%s has no host name. Hint: give https://host[:port][/path]" % name)
+    if parts.query or parts.fragment:
+        raise ModuleFailure("%s must not have a query string or a fragment" % name)
+    if parts.scheme == "http" and not allow_insecure_http:
+        raise ModuleFailure("%s is a plain http:// URL: the password, tokens and signed requests would travel "
+                            "unencrypted. Hint: use https://, or set allow_insecure_http to true for a test "
+                            "server" % name)
+
+
 def resolve_settings(params, environ):
     """Resolve options and environment into ConnectionSettings, or raise ModuleFailure naming the option."""
     settings = {}
@@ -139,6 +198,9 @@ def resolve_settings(params, environ):
         if not _given(value):
             value, dummy = _from_environment(option, environ)
         settings[option] = value or None
+    check_region(settings["region"])
+    if settings["project_id"] is not None:
+        check_path_segment("project_id", settings["project_id"])
     credentials, environment_secrets = _pick_credentials(params, environ)
     region = settings["region"]
     endpoint = params.get("endpoint") or None
@@ -155,9 +217,7 @@ def resolve_settings(params, environ):
     if not settings["project_id"] and not region:
         raise ModuleFailure("region or project_id is required: the project is looked up by region name")
     for name, url in (("endpoint", endpoint), ("iam_endpoint", iam_endpoint)):
-        if url and not (url.startswith("https://") or url.startswith("http://")):
-            raise ModuleFailure("%s must be an https:// URL, got %r" % (name, url.split("?", 1)[0]))
-        if url and "@" in url.split("/")[2]:
-            raise ModuleFailure("%s must not carry credentials in the URL" % name)
+        if url:
+            check_endpoint(name, url, params.get("allow_insecure_http", False))
     return ConnectionSettings(region, settings["project_id"], endpoint.rstrip("/"), iam_endpoint and iam_endpoint.rstrip("/"),
                               credentials, environment_secrets)

@@ -15,7 +15,8 @@ import traceback
 from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure, one_line, truncate
-from ansible_collections.hwcloud.drs.plugins.module_utils._responses import api_error_from_response
+from ansible_collections.hwcloud.drs.plugins.module_utils._responses import Answer, api_error_from_response
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
 
 try:
@@ -35,6 +36,20 @@ BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 20.0
 # A server may ask for a long pause; never sleep longer than this for one retry.
 RETRY_AFTER_CAP_SECONDS = 60.0
+# The largest body read, after decompression: a page of 1000 jobs is about 250 KB, a gzip bomb is not.
+BODY_CAP_BYTES = 16 * 1024 * 1024
+# Decompressed bodies are read in pieces this large (urllib3 inflates one piece at a time).
+_READ_BYTES = 16 * 1024
+# How often a request in flight looks whether the run has ended meanwhile.
+_CANCEL_CHECK_SECONDS = 0.2
+
+
+class _AnswerTooLarge(Exception):
+    """The body passed the cap while it was read."""
+
+
+class _Cancelled(Exception):
+    """The run ended while this request was in flight."""
 
 
 class RequestStats(object):
@@ -104,15 +119,41 @@ def _is_unknown_host(error):
     return bool(_UNKNOWN_HOST.search(str(error)))
 
 
-def _connection_reason(error):
-    text = one_line(error)
+def balanced(text):
+    """``text`` cut before its first parenthesis that is never closed (excerpts of exception texts have them)."""
+    depth = 0
+    opened_at = []
+    for index, character in enumerate(text):
+        if character == "(":
+            opened_at.append(index)
+            depth += 1
+        elif character == ")" and depth:
+            opened_at.pop()
+            depth -= 1
+    return text[:opened_at[0]].rstrip() if opened_at else text
+
+
+def _connection_reason(error, scrub):
+    # Exception texts may quote a URL or a header value: scrubbed before anything is cut.
+    text = one_line(scrub(error))
     match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
-    if match:
-        return match.group(0).strip()
-    match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
-    if match:
-        return match.group(0).strip()
-    return truncate(text, 160)
+    if not match:
+        match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
+    return balanced(match.group(0).strip() if match else truncate(text, 160))
+
+
+def _read_answer(response, deadline, body_cap, abandoned):
+    """The whole ``requests`` response as an Answer, or Timeout past ``deadline``, or _AnswerTooLarge."""
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(_READ_BYTES):
+        size += len(chunk)
+        if size > body_cap:
+            raise _AnswerTooLarge()
+        if abandoned.is_set() or time.monotonic() > deadline:
+            raise requests.exceptions.Timeout("the answer was still arriving at the deadline")
+        chunks.append(chunk)
+    return Answer(response.status_code, response.headers, b"".join(chunks), response.encoding)
 
 
 def _no_netrc(prepared_request):
@@ -123,12 +164,17 @@ def _no_netrc(prepared_request):
 class HttpTransport(object):
     """Sends requests on one ``requests.Session`` and raises every answer that is not a success.
 
-    ``session``, ``sleep`` (between retries), ``clock`` (wall clock, for Retry-After dates) and ``jitter``
-    are for tests; by default a pause between retries ends early when the transport is closed.
+    ``secrets`` (Secrets) are the run's secrets: every text from an answer or an exception is scrubbed of
+    them, and an IAM login adds the tokens it obtains. ``session``, ``sleep`` (between retries), ``clock``
+    (wall clock, for Retry-After dates) and ``jitter`` are for tests; by default a pause between retries
+    ends early when the transport is closed.
     """
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=None, clock=time.time, jitter=None):
+                 sleep=None, clock=time.time, jitter=None, secrets=None, body_cap=BODY_CAP_BYTES):
+        self.body_cap = body_cap
+        self.secrets = secrets if secrets is not None else Secrets()
+        self.scrub = self.secrets.scrub
         self.timeout = timeout
         self.max_retries = max_retries
         self.verify = verify
@@ -150,6 +196,45 @@ class HttpTransport(object):
         self._closed.set()
         self.session.close()
 
+    def _exchange(self, method, url, headers, body):
+        """One attempt, its body read whole within ``timeout`` seconds from the start, whatever the server does.
+
+        requests bounds each read from the socket, not the whole answer: a server trickling one byte at a
+        time would never time out. So the attempt runs on a daemon thread that the caller stops waiting for
+        at the deadline, or when the run ends; it is never joined, and gives up at its next read.
+        """
+        deadline = time.monotonic() + self.timeout
+        outcome = {}
+        finished = threading.Event()
+        abandoned = threading.Event()
+
+        def attempt():
+            response = None
+            try:
+                response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
+                                                allow_redirects=False, verify=self.verify, auth=_no_netrc, stream=True)
+                outcome["answer"] = _read_answer(response, deadline, self.body_cap, abandoned)
+            except BaseException as error:  # pylint: disable=broad-except
+                # Handed to the caller's thread, which reports it.
+                outcome["error"] = error
+                if response is not None:
+                    response.close()
+            finally:
+                finished.set()
+
+        worker = threading.Thread(target=attempt, name="hwcloud-drs-request")
+        worker.daemon = True
+        worker.start()
+        while not finished.wait(max(0.0, min(_CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
+            if self._closed.is_set() or time.monotonic() >= deadline:
+                abandoned.set()
+                if self._closed.is_set():
+                    raise _Cancelled()
+                raise requests.exceptions.Timeout("no complete answer within %s seconds" % self.timeout)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["answer"]
+
     def send(self, method, base_url, path, query=None, headers=None, body=None, sign=None, action=None,
              count_in=None, status_hints=None):
         """Send one logical request and return the final ``requests`` response.
@@ -167,9 +252,10 @@ class HttpTransport(object):
             url += "?" + query_string
         host = host_header(base_url)
         attempt = 0
+        cancelled = ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
         while True:
             if self._closed.is_set():
-                raise ModuleFailure("%s: cancelled because another request of this run failed" % (action or "Request"))
+                raise cancelled
             request_headers = {"Content-Type": "application/json", "Host": host}
             request_headers.update(headers or {})
             if sign is not None:
@@ -178,13 +264,21 @@ class HttpTransport(object):
             if count_in:
                 self.stats.add(count_in)
             try:
-                response = self.session.request(
-                    method, url, headers=request_headers, data=body, timeout=self.timeout,
-                    allow_redirects=False, verify=self.verify, auth=_no_netrc)
-            except requests.exceptions.SSLError as error:
+                response = self._exchange(method, url, request_headers, body)
+            except _Cancelled:
+                raise cancelled
+            except _AnswerTooLarge:
                 raise ModuleFailure(
-                    "%s: the TLS connection to %s failed (%s). Hint: set ca_path to the CA bundle that signed the "
-                    "server's certificate" % (action or "Request failed", host, _connection_reason(error)))
+                    "%s: the answer from %s is larger than %d bytes once decompressed, and was not read further. "
+                    "Hint: lower page_size, or check endpoint" % (action or "Request failed", host, self.body_cap))
+            except requests.exceptions.SSLError as error:
+                if isinstance(self.verify, str):
+                    hint = ("check that ca_path %s holds the CA certificate that signed the server's certificate, "
+                            "as a valid PEM bundle" % self.verify)
+                else:
+                    hint = "set ca_path to the PEM bundle of the CA that signed the server's certificate"
+                raise ModuleFailure("%s: the TLS connection to %s failed (%s). Hint: %s" % (
+                    action or "Request failed", host, _connection_reason(error, self.scrub), hint))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
@@ -200,11 +294,14 @@ class HttpTransport(object):
                     what = "could not connect to %s" % host
                 raise ModuleFailure(
                     "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
-                        action or "Request failed", what, _connection_reason(error), attempt,
+                        action or "Request failed", what, _connection_reason(error, self.scrub), attempt,
                         "retry" if attempt == 1 else "retries"))
             except (requests.exceptions.RequestException, OSError, ValueError) as error:
                 # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.
-                raise ModuleFailure("%s: %s" % (action or "Request failed", truncate(one_line(error), 200)))
+                reason = balanced(truncate(one_line(self.scrub(error)), 200))
+                if isinstance(self.verify, str) and isinstance(error, OSError) and "certificate" in str(error).lower():
+                    reason += ". Hint: check that ca_path %s is a valid PEM bundle of CA certificates" % self.verify
+                raise ModuleFailure("%s: %s" % (action or "Request failed", reason))
 
             status = response.status_code
             if 200 <= status < 300:
@@ -217,7 +314,7 @@ class HttpTransport(object):
                 self._pause(attempt, retry_after)
                 attempt += 1
                 continue
-            raise api_error_from_response(response, action, status_hints)
+            raise api_error_from_response(response, action, status_hints, self.scrub)
 
     def _pause(self, attempt, retry_after):
         self.stats.add("retries")

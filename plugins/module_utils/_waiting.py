@@ -8,6 +8,9 @@ Private to this collection: the interface may change without notice.
 
 import time
 
+# Polls are never closer than this: an interval of 0 would poll without pause until the deadline.
+SHORTEST_INTERVAL = 1.0
+
 
 class WaitEnded(Exception):
     """Waiting ended without success; ``last`` is the last observation."""
@@ -33,9 +36,11 @@ def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic,
     """Call ``poll()`` until ``succeeded(observation)``; return that observation.
 
     Raises WaitFailed as soon as ``failed(observation)``, and WaitTimedOut when ``timeout`` seconds have
-    passed. The last poll happens at the deadline, so what finishes just in time is seen. ``clock`` must
-    be monotonic: a wall clock set back or forward would stretch or cut the wait.
+    passed. The last poll happens at the deadline, so what finishes just in time is seen. ``interval`` is
+    at least SHORTEST_INTERVAL. ``clock`` must be monotonic: a wall clock set back or forward would stretch
+    or cut the wait.
     """
+    interval = max(interval, SHORTEST_INTERVAL)
     started = clock()
     deadline = started + timeout
     while True:

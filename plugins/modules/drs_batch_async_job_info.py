@@ -89,13 +89,16 @@ options:
   wait_timeout:
     description:
       - Seconds to wait in total for O(wait_for_status). The last poll happens at the deadline.
+      - V(1800) when unset. Between V(0) and V(2678400) (31 days).
+      - Ignored without O(wait_for_status), with a warning.
     type: int
-    default: 1800
   wait_sleep:
     description:
       - Seconds between polls for O(wait_for_status).
+      - V(10) when unset. At most V(3600).
+      - Polls are never closer than 1 second apart; a smaller value is raised to 1, with a warning.
+      - Ignored without O(wait_for_status), with a warning.
     type: float
-    default: 10
   return_jobs:
     description:
       - Which jobs RV(jobs) holds. RV(total_count) and RV(status_counts) always describe every matched job.
@@ -305,6 +308,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
+    contradiction,
     count_statuses,
     failure_message,
     job_id,
@@ -314,11 +318,21 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
+    SHORTEST_INTERVAL,
+    WaitFailed,
+    WaitTimedOut,
+    wait_until,
+)
 
 QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
+FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
 RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
-              wait_timeout=(0, None), wait_sleep=(0, None))
+              wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
+# The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them without
+# wait_for_status can be told apart.
+WAIT_TIMEOUT = 1800
+WAIT_SLEEP = 10.0
 
 Listing = collections.namedtuple("Listing", "jobs total_count")
 NOTHING_LISTED = Listing(jobs=[], total_count=0)
@@ -338,8 +352,8 @@ class BatchAsyncJobInfo(DrsModule):
         page_concurrency=dict(type="int", default=10),
         language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
         wait_for_status=dict(type="str", choices=list(WAITABLE_STATUSES)),
-        wait_timeout=dict(type="int", default=1800),
-        wait_sleep=dict(type="float", default=10),
+        wait_timeout=dict(type="int"),
+        wait_sleep=dict(type="float"),
         return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
     )
     # The last complete listing, which a failure still reports (so an until loop can read it).
@@ -348,6 +362,7 @@ class BatchAsyncJobInfo(DrsModule):
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
+        self.check_options()
         self.connect(pool_size=params["page_concurrency"])
         pager = Pager(self.fetch_page, page_size=params["page_size"], concurrency=params["page_concurrency"],
                       identity=job_id, is_page_too_large=is_page_too_large,
@@ -360,13 +375,29 @@ class BatchAsyncJobInfo(DrsModule):
             listing = wait_until(lambda: self.list_jobs(pager),
                                  succeeded=lambda listing: all_satisfy(listing.jobs, wanted),
                                  failed=lambda listing: any_failed(listing.jobs),
-                                 timeout=params["wait_timeout"], interval=params["wait_sleep"], clock=clock,
-                                 sleep=sleep)
+                                 timeout=_or(params["wait_timeout"], WAIT_TIMEOUT),
+                                 interval=_or(params["wait_sleep"], WAIT_SLEEP), clock=clock, sleep=sleep)
         except WaitFailed as ended:
             raise ModuleFailure(failure_message(ended.last.jobs))
         except WaitTimedOut as ended:
             raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited))
         return self.describe(listing)
+
+    def check_options(self):
+        """Refuse what can never work before any request; warn about what would be ignored or raised."""
+        params = self.params
+        self.refuse_empty(*FILTER_OPTIONS)
+        problem = contradiction(params["status"], params["wait_for_status"])
+        if problem:
+            raise ModuleFailure(problem)
+        if not params["wait_for_status"]:
+            ignored = [option for option in ("wait_timeout", "wait_sleep") if params[option] is not None]
+            if ignored:
+                self.warn("%s %s ignored without wait_for_status: set wait_for_status to wait, or leave %s out" % (
+                    " and ".join(ignored), "is" if len(ignored) == 1 else "are", "it" if len(ignored) == 1 else "them"))
+        elif params["wait_sleep"] is not None and params["wait_sleep"] < SHORTEST_INTERVAL:
+            self.warn("wait_sleep %s is below the floor of %g second: polls are %g second apart" % (
+                params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
 
     def list_jobs(self, pager):
         total_count, jobs = pager.list(self.params["offset"], self.params["limit"])
@@ -392,6 +423,10 @@ class BatchAsyncJobInfo(DrsModule):
 
     def result_on_failure(self):
         return self.describe(self.last_listing)
+
+
+def _or(value, default):
+    return default if value is None else value
 
 
 def main(session=None, clock=None, sleep=None):

@@ -66,7 +66,8 @@ def recorder(answer=list_answer):
 
 
 def run_module(ansible, server, **options):
-    args = {"endpoint": server.url, "project_id": PROJECT, "auth_token": TOKEN, "region": "cn-north-4"}
+    args = {"endpoint": server.url, "project_id": PROJECT, "auth_token": TOKEN, "region": "cn-north-4",
+            "allow_insecure_http": True}
     args.update(options)
     return ansible.play([{"name": "list", MODULE: args, "register": "result", "ignore_errors": True}])
 

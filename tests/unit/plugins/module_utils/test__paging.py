@@ -244,3 +244,71 @@ def test_a_failing_page_ends_the_listing_without_waiting_for_pages_in_flight():
         assert finished == [0]
     finally:
         release.set()
+
+
+# ------------------------------------------------------------------ issue 9: a total is a claim, not a promise
+
+class LyingListing(object):
+    """``real`` items behind a ``claimed`` total; past the real items a page is empty, or repeats the first page."""
+
+    def __init__(self, real, claimed, repeat=False, page_cap=None, key="id"):
+        self.items = [{key: index} for index in range(real)]
+        self.claimed = claimed
+        self.repeat = repeat
+        self.page_cap = page_cap
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def __call__(self, offset, size):
+        with self.lock:
+            self.requests.append((offset, size))
+        size = min(size, self.page_cap or size)
+        page = self.items[offset:offset + size]
+        if not page and self.repeat:
+            page = self.items[:size]
+        return self.claimed, page
+
+
+@pytest.mark.parametrize("repeat", [False, True], ids=["empty-pages", "repeated-pages"])
+@pytest.mark.parametrize("concurrency", [1, 10])
+def test_a_lying_total_costs_at_most_one_wave_past_the_last_new_page(repeat, concurrency):
+    listing = LyingListing(real=5, claimed=20000, repeat=repeat, page_cap=5)
+    total, items = Pager(listing, page_size=1000, concurrency=concurrency, identity=lambda item: item["id"]).list()
+    assert _ids(items) == [0, 1, 2, 3, 4] and total == 20000
+    # the first page, then at most one wave of concurrent pages that bring nothing new
+    assert len(listing.requests) <= 1 + concurrency
+
+
+def test_endless_full_pages_of_the_same_jobs_stop_after_one_wave():
+    listing = LyingListing(real=10, claimed=10 ** 9, repeat=True)
+    listing.items = listing.items * 100  # every page is full, and only repeats the first ten
+    total, items = Pager(listing, page_size=10, concurrency=4, identity=lambda item: item["id"]).list()
+    assert _ids(items) == list(range(10)) and len(listing.requests) <= 1 + 4
+
+
+def test_a_lying_total_gives_the_same_jobs_with_and_without_a_limit():
+    for claimed in (2, 20000):
+        listing = LyingListing(real=7, claimed=claimed)
+        without = Pager(listing, page_size=1000, identity=lambda item: item["id"]).list()[1]
+        limited = Pager(LyingListing(real=7, claimed=claimed), page_size=1000,
+                        identity=lambda item: item["id"]).list(limit=20)[1]
+        assert _ids(without) == _ids(limited) == list(range(7))
+
+
+@pytest.mark.parametrize("total", [None])
+def test_without_a_usable_total_pages_go_on_until_nothing_new(total):
+    listing = LyingListing(real=25, claimed=total)
+    count, items = Pager(listing, page_size=10, concurrency=3, identity=lambda item: item["id"]).list(offset=0)
+    assert _ids(items) == list(range(25)) and count == 25
+    assert len(listing.requests) <= 3 + 3
+
+
+def test_ids_of_the_wrong_type_are_data_not_a_crash():
+    pages = [[{"id": [1]}, {"id": {"a": 1}}, {"id": None}, "not a job"], [{"id": [1]}, {"id": {"a": 1}}]]
+
+    def fetch(offset, size):
+        return 6, pages[min(offset // 4, 1)] if offset < 8 else []
+
+    total, items = Pager(fetch, page_size=4, concurrency=1, identity=lambda item: item.get("id")
+                         if isinstance(item, dict) else None).list()
+    assert items == pages[0]

@@ -66,3 +66,22 @@ def test_success_body_that_is_not_json_is_summarised():
     with pytest.raises(ModuleFailure) as caught:
         parse_json(response, "Listing")
     assert "Login" in caught.value.msg and "<html>" not in caught.value.msg and "Hint: check endpoint" in caught.value.msg
+
+
+@pytest.mark.parametrize("nested,code,message", [
+    ({"code": "IAM.0101", "message": "Invalid token."}, "IAM.0101", "Invalid token."),
+    ({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication."}, "APIGW.0301",
+     "Incorrect IAM authentication."),
+    ({"code": 401, "message": "The username or password is wrong."}, "401", "The username or password is wrong."),
+])
+def test_the_error_code_of_a_nested_error_is_read(nested, code, message):
+    error = _error(401, {"error": nested})
+    assert (error.error_code, error.error_msg) == (code, message)
+    assert "error_code %s" % code in error.msg
+
+
+def test_a_scrubbed_error_keeps_no_secret_even_when_shortened():
+    secret = "s3cret-" + "k" * 400
+    error = api_error_from_response(make_response(400, {"error_code": "X", "error_msg": "y" * 250 + secret}), "Listing",
+                                    scrub=lambda text: text if text is None else text.replace(secret, "********"))
+    assert secret[:8] not in error.msg and secret[:8] not in error.error_msg

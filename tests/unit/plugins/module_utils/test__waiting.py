@@ -77,3 +77,11 @@ def test_zero_timeout_polls_once():
 def test_the_default_clock_is_monotonic():
     # A wall clock set back or forward while waiting would stretch or cut the wait.
     assert inspect.signature(wait_until).parameters["clock"].default is time.monotonic
+
+
+@pytest.mark.parametrize("interval", [0, 0.01, 0.5])
+def test_polls_are_never_closer_than_the_floor(interval):
+    clock = FakeClock()
+    with pytest.raises(WaitTimedOut):
+        _wait(_polls("new"), timeout=5, interval=interval, clock=clock)
+    assert clock.sleeps == [1.0] * 5
