@@ -9,7 +9,9 @@ import re
 
 # Keys an `until` expression reads: present on success and on every failure.
 RESULT_KEYS = ("jobs", "total_count", "status_counts", "request_stats")
-CRASH_SIGNS = ("Traceback (most recent call last)", "MODULE FAILURE")
+# ansible-core 2.19+ reports an exception the module did not handle as "Task failed: Module failed: <error>"
+# (the traceback itself only at higher verbosity); older releases say "MODULE FAILURE".
+CRASH_SIGNS = ("Traceback (most recent call last)", "MODULE FAILURE", "Module failed: ")
 # A piece this long of a secret identifies it: the issue asks for every piece of 8 or more characters.
 SECRET_PIECE = 8
 
