@@ -42,13 +42,11 @@ def find_secret_leaks(texts, secrets):
     """
     leaks = []
     for label, secret in secrets.items():
-        pieces = secret_pieces(secret)
+        pieces = sorted(secret_pieces(secret))
         for where, text in texts.items():
-            windows = {text[index:index + SECRET_PIECE] for index in range(len(text) - SECRET_PIECE + 1)}
-            found = pieces & windows
-            if found:
-                position = min(text.find(piece) for piece in found)
-                leaks.append((label, "%s at character %d (%d pieces)" % (where, position, len(found))))
+            positions = [position for position in (text.find(piece) for piece in pieces) if position >= 0]
+            if positions:
+                leaks.append((label, "%s at character %d (%d pieces)" % (where, min(positions), len(positions))))
     return leaks
 
 
@@ -97,5 +95,14 @@ def assert_clean_success(result):
     return result
 
 
-def warnings_of(result):
-    return " | ".join(str(warning) for warning in result.get("warnings") or [])
+def warnings_of(result, output=""):
+    """Every warning a user sees: the result's ``warnings`` (ansible-core before 2.19) and the ``[WARNING]``
+    paragraphs of ``output`` (2.19 and later take warnings out of the result and print them on stderr)."""
+    found = [one_line(warning) for warning in result.get("warnings") or []]
+    for chunk in re.split(r"\[WARNING\]:", output)[1:]:
+        found.append(one_line(re.split(r"\n\s*\n|\[(?:WARNING|ERROR|DEPRECATION WARNING)\]", chunk)[0]))
+    return " | ".join(found)
+
+
+def one_line(text):
+    return " ".join(str(text).split())

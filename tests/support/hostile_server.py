@@ -414,6 +414,10 @@ class ServerPool(object):
         self.servers.append(server)
         return server
 
+    def issued_tokens(self):
+        """Every token the servers' IAM handed out so far: secrets issued at run time."""
+        return [token for server in self.servers for token in server.issued_tokens]
+
     def stop_all(self):
         for server in self.servers:  # release every slow answer at once, then close each server
             server.stopping.set()
