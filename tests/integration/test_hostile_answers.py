@@ -12,11 +12,19 @@ import pytest
 # fixtures: module_ansible (conftest.py); Scenarios runs many cases in one playbook run.
 from harness import Scenarios  # noqa: E402
 
-from support.hostile_checks import assert_clean_failure, assert_clean_success, assert_no_crash
+from support.hostile_checks import (
+    assert_clean_failure,
+    assert_clean_success,
+    assert_no_crash,
+    assert_no_secret_leak,
+    outputs_of,
+)
 from support.hostile_server import (
     ServerPool,
     listing,
     make_job,
+    random_secret,
+    random_token,
     raw,
     requires_signature,
 )
@@ -51,7 +59,8 @@ NESTED_IAM_ERROR = '{"error": {"code": 401, "message": "The username or password
 ODD_PROJECT_ID = "proj ?#%\u00e9+&=~"
 ODD_PROJECT_PATH = "/v5/proj%20%3F%23%25%C3%A9%2B%26%3D~/batch-async-jobs"
 FIFTY = [make_job(index, "COMMIT_SUCCESS") for index in range(50)]
-ACCESS_KEY, SECRET_KEY = "HOSTILEAKQUOTING0001", "hostile-quoting-secret-key-0123456789abcdef"
+ACCESS_KEY, SECRET_KEY = "HOSTILEAKQUOTING0001", random_secret("sk")
+TOKEN, PASSWORD = random_token(300), random_secret("pw-", 32)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +75,7 @@ def answers(module_ansible, pool):
     cases = Scenarios(module_ansible, start_emulator=None)
 
     def add(name, server, **options):
-        options.setdefault("auth_token", "MIIhostile-answers-token")
+        options.setdefault("auth_token", TOKEN)
         cases.add(name, style="none", emulator=server, **options)
 
     for name, (job, _reason) in ODD_JOBS.items():
@@ -81,10 +90,11 @@ def answers(module_ansible, pool):
     add("lying total, offset 5 and limit 20", liar, offset=5, limit=20)
     add("nested DRS error", pool.start(list=raw(401, NESTED_DRS_ERROR)))
     add("nested IAM error", pool.start(token=raw(401, NESTED_IAM_ERROR)), auth_token=None,
-        iam_user_name="hostile-user", iam_password="hostile-password-0123456789", iam_domain_name="hostile-domain")
+        iam_user_name="hostile-user", iam_password=PASSWORD, iam_domain_name="hostile-domain")
     add("odd project_id", pool.start(list=requires_signature(ACCESS_KEY, SECRET_KEY, None, listing([GOOD_JOB]))),
         auth_token=None, access_key=ACCESS_KEY, secret_key=SECRET_KEY, project_id=ODD_PROJECT_ID)
     cases.run()
+    cases.issued_tokens = pool.issued_tokens()
     return cases
 
 
@@ -156,3 +166,9 @@ def test_project_id_is_one_quoted_path_segment_and_signed_as_sent(answers):
     assert result["jobs"] == [GOOD_JOB]
     # requires_signature verified the AK/SK signature against this very path (the emulator's gateway check).
     assert [path.split("?")[0] for path in answers.stats("odd project_id")["paths"]] == [ODD_PROJECT_PATH]
+
+
+def test_no_piece_of_a_secret_in_any_output(answers):
+    known = {"auth_token": TOKEN, "iam_password": PASSWORD, "secret_key": SECRET_KEY}
+    known.update(("token issued at run time #%d" % index, token) for index, token in enumerate(answers.issued_tokens))
+    assert_no_secret_leak(outputs_of(answers.run_result), known)

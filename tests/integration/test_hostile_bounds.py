@@ -21,7 +21,14 @@ import pytest
 # fixtures: module_ansible, ansible (conftest.py); Scenarios runs many cases in one playbook run.
 from harness import BIN_DIR, MODULE, AnsibleRun, Scenarios  # noqa: E402
 
-from support.hostile_checks import assert_clean_failure, assert_clean_success, assert_no_crash, mentions
+from support.hostile_checks import (
+    assert_clean_failure,
+    assert_clean_success,
+    assert_no_crash,
+    assert_no_secret_leak,
+    mentions,
+    outputs_of,
+)
 from support.hostile_server import (
     ServerPool,
     by_offset,
@@ -29,6 +36,7 @@ from support.hostile_server import (
     gzip_bomb,
     listing,
     make_job,
+    random_token,
     same_page,
     trickle,
 )
@@ -38,6 +46,7 @@ TRICKLED_LISTING = '{"total_count": 0, "jobs": []}'.ljust(40)
 TRICKLE_INTERVAL = 0.5
 SHORTENED = re.compile(r"(?i)shorten|truncat|cut|omitted|more characters|first \d+")
 TOO_LARGE = re.compile(r"(?i)too (large|big|long)|exceed|larger than|more than|over the (cap|limit)|size limit|at most")
+TOKEN = random_token(300)
 BOMB_PADDING = 200 << 20  # 200 MB of spaces after the JSON: about 200 KB gzip-compressed, as in the issue
 
 
@@ -53,7 +62,7 @@ def bounds(module_ansible, pool):
     cases = Scenarios(module_ansible, start_emulator=None)
 
     def add(name, server, **options):
-        cases.add(name, style="none", emulator=server, auth_token="MIIhostile-bounds-token", **options)
+        cases.add(name, style="none", emulator=server, auth_token=TOKEN, **options)
 
     add("trickling body", pool.start(list=trickle(TRICKLED_LISTING, TRICKLE_INTERVAL)), timeout=3, max_retries=0)
     thirty = [make_job(index) for index in range(30)]
@@ -128,6 +137,10 @@ def test_wait_sleep_has_a_floor(bounds):
         assert "Timed out" in msg or mentions(msg, "wait_timeout"), msg
 
 
+def test_no_piece_of_the_token_in_any_output(bounds):
+    assert_no_secret_leak(outputs_of(bounds.run_result), {"auth_token": TOKEN})
+
+
 # --- memory: one ad hoc run under a parent that reports the largest resident size of its descendants ---
 
 MEASURE = r"""
@@ -158,7 +171,8 @@ def test_a_gzip_bomb_is_refused_without_using_the_memory(ansible, pool):
     job = json.dumps({"total_count": 1, "jobs": [make_job(0)]})
     server = pool.start(list=gzip_bomb(job, BOMB_PADDING))
     run, peak_megabytes = run_measured(ansible, dict(
-        endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id, auth_token="MIIhostile-bomb"))
+        endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id, auth_token=TOKEN))
+    assert_no_secret_leak(outputs_of(run), {"auth_token": TOKEN})
     result = run.module_result()
     assert peak_megabytes is not None and peak_megabytes < 200, "peak resident size %s MB" % peak_megabytes
     msg = assert_clean_failure(result)

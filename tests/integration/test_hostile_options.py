@@ -19,7 +19,9 @@ from harness import Scenarios  # noqa: E402
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,
+    assert_no_secret_leak,
     mentions,
+    outputs_of,
     warnings_of,
 )
 from support.hostile_server import (
@@ -27,13 +29,15 @@ from support.hostile_server import (
     error,
     listing,
     make_job,
+    random_secret,
+    random_token,
     raw,
     tls_material,
 )
 
 JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
-TOKEN = "MIIhostile-options-token"
-PASSWORD_LOGIN = dict(auth_token=None, iam_user_name="hostile-user", iam_password="hostile-password-0123456789",
+TOKEN, PASSWORD = random_token(300), random_secret("pw-", 32)
+PASSWORD_LOGIN = dict(auth_token=None, iam_user_name="hostile-user", iam_password=PASSWORD,
                       iam_domain_name="hostile-domain")
 HTML_404 = "<html><head><title>404 Not Found</title></head><body>nothing here</body></html>"
 
@@ -165,6 +169,7 @@ def options_run(module_ansible, pool, files):
     add("validate_certs false", ca_path=None, validate_certs=False, iam_endpoint=iam.url, **PASSWORD_LOGIN)
     servers["validate_certs false: IAM"] = iam
     cases.run()
+    cases.issued_tokens = pool.issued_tokens()
     return cases, servers
 
 
@@ -290,3 +295,10 @@ def test_the_validate_certs_warning_names_both_endpoints(options_run):
     assert drs_host in warnings or mentions(warnings, "endpoint"), warnings
     assert iam_host in warnings or mentions(warnings, "iam_endpoint"), warnings
     assert requests_seen(options_run, "validate_certs false: IAM") >= 1  # IAM was used, unverified
+
+
+def test_no_piece_of_a_secret_in_any_output(options_run):
+    cases, _servers = options_run
+    known = {"auth_token": TOKEN, "iam_password": PASSWORD}
+    known.update(("token issued at run time #%d" % index, token) for index, token in enumerate(cases.issued_tokens))
+    assert_no_secret_leak(outputs_of(cases.run_result), known)

@@ -50,6 +50,17 @@ def find_secret_leaks(texts, secrets):
     return leaks
 
 
+def outputs_of(run):
+    """What a user of a finished ansible run can see: stdout, stderr and the results document."""
+    texts = {"stdout": run.stdout, "stderr": run.stderr}
+    try:
+        with open(run.results_path) as handle:
+            texts["results"] = handle.read()
+    except OSError:
+        pass
+    return texts
+
+
 def assert_no_secret_leak(texts, secrets):
     leaks = find_secret_leaks(texts, secrets)
     assert not leaks, "secret pieces appear in the output: %s" % leaks
