@@ -35,7 +35,7 @@ BUDGET_ERROR = {"error_code": "HOSTILE.BUDGET", "error_msg": "hostile server: re
 def random_token(length=400):
     """A token shaped like IAM's ("MII" + base64), random so that any 8 characters of it identify it."""
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    return "MII" + "".join(secrets.choice(alphabet) for _ in range(length - 3))
+    return "MII" + "".join(secrets.choice(alphabet) for dummy in range(length - 3))
 
 
 def random_secret(prefix, length=40):
@@ -249,7 +249,7 @@ def gzip_bomb(payload, padding):
         compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
         parts = [compressor.compress(payload.encode("utf-8"))]
         chunk = b" " * (1 << 20)
-        for _ in range(padding >> 20):
+        for dummy in range(padding >> 20):
             parts.append(compressor.compress(chunk))
         parts.append(compressor.flush())
         _BOMBS[key] = b"".join(parts)
@@ -423,4 +423,3 @@ class ServerPool(object):
             server.stopping.set()
         for server in self.servers:
             server.stop()
-
