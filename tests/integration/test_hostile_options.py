@@ -1,0 +1,304 @@
+"""Issue 9, points 4, 5 and 6 from the user's side: every option value works or is refused with the module's
+one-line message naming the option, before any request; unsafe or misleading settings are refused or warned
+about; hints name the right option.
+
+Names these tests expect (a fixer may change them, and then these tests, on purpose):
+- ``allow_insecure_http`` (bool, default false): the option without which ``http://`` endpoints are refused;
+- region ids shaped like Huawei's (``cn-north-4``, ``ap-southeast-1``, ``eu-west-101``, ``la-south-2``),
+  checked even when ``endpoint`` is set, since the region also names the IAM project.
+"""
+
+import re
+
+import pytest
+
+# --- coupling to the integration harness as it is today (adapt here after its refactor) -------------
+# fixtures: module_ansible (conftest.py); Scenarios runs many cases in one playbook run.
+from harness import Scenarios  # noqa: E402
+
+from support.hostile_checks import (
+    assert_clean_failure,
+    assert_clean_success,
+    assert_no_secret_leak,
+    mentions,
+    outputs_of,
+    warnings_of,
+)
+from support.hostile_server import (
+    ServerPool,
+    error,
+    listing,
+    make_job,
+    random_secret,
+    random_token,
+    raw,
+    tls_material,
+)
+
+JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
+TOKEN, PASSWORD = random_token(300), random_secret("pw-", 32)
+PASSWORD_LOGIN = dict(auth_token=None, iam_user_name="hostile-user", iam_password=PASSWORD,
+                      iam_domain_name="hostile-domain")
+HTML_404 = "<html><head><title>404 Not Found</title></head><body>nothing here</body></html>"
+
+XFAIL_URL = "issue 9: a malformed endpoint URL crashes the module"
+XFAIL_NUMBER = "issue 9: a non-finite number gets through the range check"
+XFAIL_EMPTY = "issue 9: an empty filter is sent (async_job_id=) and matches every job"
+XFAIL_CONTRADICTION = "issue 9: a status filter that can never meet wait_for_status waits the full timeout"
+XFAIL_SEGMENT = "issue 9: a project_id that is not one path segment is sent (urllib3 normalises '..')"
+XFAIL_HTTP = "issue 9: http:// endpoints are accepted silently; allow_insecure_http does not exist yet"
+XFAIL_REGION = "issue 9: region is not checked against the shape of Huawei region ids"
+XFAIL_CA = "issue 9: a non-PEM ca_path is reported without naming the file and what is wrong"
+XFAIL_IAM_404 = "issue 9: a 404 from IAM blames the DRS endpoint"
+XFAIL_TLS = "issue 9: the TLS failure message has an unclosed parenthesis"
+XFAIL_WARNING = "issue 9: the validate_certs warning names only the DRS endpoint"
+XFAIL_IGNORED = "issue 9: wait_timeout and wait_sleep without wait_for_status are silently ignored"
+
+# name: (module options, option names the refusal must name, xfail reason or None). Each case has its own
+# server, which must see no request: every one of these is refused from the options alone.
+REFUSALS = {
+    "endpoint http://127.0.0.1:99999": (dict(endpoint="http://127.0.0.1:99999"), ("endpoint",), XFAIL_URL),
+    "endpoint http://[::1": (dict(endpoint="http://[::1"), ("endpoint",), XFAIL_URL),
+    "endpoint https://127.0.0.1:99999": (dict(endpoint="https://127.0.0.1:99999"), ("endpoint",), XFAIL_URL),
+    "endpoint https://[::1": (dict(endpoint="https://[::1"), ("endpoint",), XFAIL_URL),
+    "iam_endpoint https://[::1": (dict(PASSWORD_LOGIN, iam_endpoint="https://[::1"), ("iam_endpoint",), XFAIL_URL),
+    "timeout inf": (dict(timeout="inf"), ("timeout",), XFAIL_NUMBER),
+    "timeout nan": (dict(timeout="nan"), ("timeout",), XFAIL_NUMBER),
+    "wait_sleep nan": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="nan"), ("wait_sleep",), XFAIL_NUMBER),
+    "wait_sleep inf": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="inf", wait_timeout=2), ("wait_sleep",),
+                       XFAIL_NUMBER),
+    "async_job_id empty": (dict(async_job_id=""), ("async_job_id",), XFAIL_EMPTY),
+    "async_job_id whitespace": (dict(async_job_id="  \t"), ("async_job_id",), XFAIL_EMPTY),
+    "domain_name empty": (dict(domain_name=""), ("domain_name",), XFAIL_EMPTY),
+    "domain_name whitespace": (dict(domain_name=" "), ("domain_name",), XFAIL_EMPTY),
+    "user_name empty": (dict(user_name=""), ("user_name",), XFAIL_EMPTY),
+    "user_name whitespace": (dict(user_name="   "), ("user_name",), XFAIL_EMPTY),
+    "project_id ..": (dict(project_id=".."), ("project_id",), XFAIL_SEGMENT),
+    "project_id .": (dict(project_id="."), ("project_id",), XFAIL_SEGMENT),
+    "project_id ../other-project": (dict(project_id="../other-project"), ("project_id",), XFAIL_SEGMENT),
+    "region evil.example/": (dict(region="evil.example/"), ("region",), XFAIL_REGION),
+    "region cn-north-4.evil.example": (dict(region="cn-north-4.evil.example"), ("region",), XFAIL_REGION),
+    "region cn-north-4/x": (dict(region="cn-north-4/x"), ("region",), XFAIL_REGION),
+}
+# Options that only matter with wait_for_status: refused naming both, or warned about naming both.
+WAIT_WITHOUT_TARGET = {
+    "wait_timeout without wait_for_status": dict(wait_timeout=60),
+    "wait_sleep without wait_for_status": dict(wait_sleep=2),
+}
+# A status filter that can never meet wait_for_status: refused at once, naming both, before any request.
+CONTRADICTIONS = [
+    ("ASYNC_JOB_VALIDATING", "COMMIT_SUCCESS"),
+    ("ASYNC_JOB_VALIDATING", "AUTO_PARAM_VALIDATE_SUCCESS"),
+    ("ASYNC_JOB_VALIDATE_FAILED", "COMMIT_SUCCESS"),
+    ("AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"),
+]
+# Guards that hold today: these must keep working.
+ACCEPTED = {
+    "status COMMIT_SUCCESS waiting for AUTO_PARAM_VALIDATE_SUCCESS": dict(
+        status="COMMIT_SUCCESS", wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
+    "status COMMIT_SUCCESS waiting for COMMIT_SUCCESS": dict(
+        status="COMMIT_SUCCESS", wait_for_status="COMMIT_SUCCESS", wait_timeout=5),
+    "region cn-north-4": dict(region="cn-north-4"),
+    "region ap-southeast-1": dict(region="ap-southeast-1"),
+    "region eu-west-101": dict(region="eu-west-101"),
+    "region la-south-2": dict(region="la-south-2"),
+    "a finite timeout": dict(timeout=7.5),
+}
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    servers = ServerPool(tmp_path_factory.mktemp("hostile_options"))
+    yield servers
+    servers.stop_all()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("hostile_options_files")
+    paths = {"garbage": directory / "not-a-bundle.pem", "empty": directory / "empty.pem"}
+    paths["garbage"].write_text("this is not a certificate bundle\n")
+    paths["empty"].write_text("")
+    other = directory / "other_ca"
+    other.mkdir()
+    _context, paths["other CA"] = tls_material(other)  # a CA that did not sign the servers' certificate
+    return paths
+
+
+@pytest.fixture(scope="module")
+def options_run(module_ansible, pool, files):
+    cases = Scenarios(module_ansible, start_emulator=None)
+    servers = {}
+
+    def add(name, server=None, **options):
+        server = server or pool.start(list=listing(JOBS))
+        options.setdefault("auth_token", TOKEN)
+        cases.add(name, style="none", emulator=server, **options)
+        servers[name] = server
+        return server
+
+    for name, (options, _names, _reason) in REFUSALS.items():
+        add(name, **options)
+    for status, wanted in CONTRADICTIONS:
+        add("status %s waiting for %s" % (status, wanted), status=status, wait_for_status=wanted, wait_timeout=8,
+            wait_sleep=1)
+    for name, options in list(ACCEPTED.items()) + list(WAIT_WITHOUT_TARGET.items()):
+        add(name, **options)
+
+    plain = pool.start(tls=False, list=listing(JOBS))
+    add("http endpoint", plain, endpoint=plain.url, ca_path=None)
+    iam_plain = pool.start(tls=False)
+    add("http iam_endpoint", iam_endpoint=iam_plain.url, **PASSWORD_LOGIN)
+    servers["http iam_endpoint: IAM"] = iam_plain
+    plain_allowed = pool.start(tls=False, list=listing(JOBS))
+    add("http endpoint with allow_insecure_http", plain_allowed, endpoint=plain_allowed.url, ca_path=None,
+        allow_insecure_http=True)
+
+    add("ca_path not PEM", ca_path=str(files["garbage"]))
+    add("ca_path empty", ca_path=str(files["empty"]))
+    add("IAM login 404 APIGW.0101", pool.start(token=error(404, "APIGW.0101", "The API does not exist")),
+        **PASSWORD_LOGIN)
+    add("IAM login 404 HTML", pool.start(token=raw(404, HTML_404, "text/html")), **PASSWORD_LOGIN)
+    add("IAM lookup 404 APIGW.0101", pool.start(projects=error(404, "APIGW.0101", "The API does not exist")),
+        project_id=None)
+    add("IAM lookup 404 HTML", pool.start(projects=raw(404, HTML_404, "text/html")), project_id=None)
+    add("TLS: certificate from another CA", ca_path=str(files["other CA"]))
+    add("TLS: https to a plain HTTP server", plain, endpoint=plain.url.replace("http://", "https://"))
+
+    iam = pool.start()
+    add("validate_certs false", ca_path=None, validate_certs=False, iam_endpoint=iam.url, **PASSWORD_LOGIN)
+    servers["validate_certs false: IAM"] = iam
+    cases.run()
+    cases.issued_tokens = pool.issued_tokens()
+    return cases, servers
+
+
+def params(table):
+    for name, value in table.items():
+        reason = value[-1]
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(name, marks=marks, id=name)
+
+
+def requests_seen(options_run, name):
+    _cases, servers = options_run
+    return servers[name].stats()["requests"]
+
+
+@pytest.mark.parametrize("name", list(params(REFUSALS)))
+def test_a_bad_option_value_is_refused_naming_the_option(options_run, name):
+    cases, _servers = options_run
+    _options, names, _reason = REFUSALS[name]
+    assert_clean_failure(cases.result(name), *names)
+    assert requests_seen(options_run, name) == 0
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_CONTRADICTION)
+@pytest.mark.parametrize("status, wanted", CONTRADICTIONS)
+def test_a_status_filter_that_can_never_meet_wait_for_status_is_refused(options_run, status, wanted):
+    cases, _servers = options_run
+    name = "status %s waiting for %s" % (status, wanted)
+    result = cases.result(name)
+    assert_clean_failure(result, "status", "wait_for_status")
+    assert requests_seen(options_run, name) == 0
+    assert result["_seconds"] < 5, result["_seconds"]
+
+
+@pytest.mark.parametrize("name", list(ACCEPTED))
+def test_sound_values_keep_working(options_run, name):
+    cases, _servers = options_run
+    result = assert_clean_success(cases.result(name))
+    assert len(result["jobs"]) == len(JOBS)
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_IGNORED)
+@pytest.mark.parametrize("name", list(WAIT_WITHOUT_TARGET))
+def test_a_wait_option_without_wait_for_status_is_not_silently_ignored(options_run, name):
+    cases, _servers = options_run
+    result = cases.result(name)
+    option = name.split()[0]
+    if result.get("failed"):
+        assert_clean_failure(result, option, "wait_for_status")
+    else:
+        warnings = warnings_of(result, cases.run_result.stderr + cases.run_result.stdout)
+        assert mentions(warnings, option) and mentions(warnings, "wait_for_status"), warnings
+
+
+# --- plain HTTP ------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
+def test_an_http_endpoint_is_refused_naming_the_insecure_option(options_run):
+    cases, _servers = options_run
+    assert_clean_failure(cases.result("http endpoint"), "endpoint", "allow_insecure_http")
+    assert requests_seen(options_run, "http endpoint") == 0
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
+def test_an_http_iam_endpoint_is_refused_before_the_password_travels(options_run):
+    cases, _servers = options_run
+    assert_clean_failure(cases.result("http iam_endpoint"), "iam_endpoint", "allow_insecure_http")
+    assert requests_seen(options_run, "http iam_endpoint: IAM") == 0
+    assert requests_seen(options_run, "http iam_endpoint") == 0
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
+def test_allow_insecure_http_lets_a_test_server_be_used(options_run):
+    cases, _servers = options_run
+    result = assert_clean_success(cases.result("http endpoint with allow_insecure_http"))
+    assert len(result["jobs"]) == len(JOBS)
+
+
+# --- hints and messages ----------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_CA)
+@pytest.mark.parametrize("name, kind", [("ca_path not PEM", "garbage"), ("ca_path empty", "empty")])
+def test_a_ca_path_that_is_no_pem_bundle_names_the_file_and_the_problem(options_run, files, name, kind):
+    cases, _servers = options_run
+    msg = assert_clean_failure(cases.result(name), "ca_path")
+    assert str(files[kind]) in msg, msg
+    assert re.search(r"(?i)\bPEM\b|no (CA )?certificate", msg), msg
+    assert requests_seen(options_run, name) == 0
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("IAM login 404 APIGW.0101", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
+    "IAM login 404 HTML",
+    pytest.param("IAM lookup 404 APIGW.0101", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
+    pytest.param("IAM lookup 404 HTML", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
+])
+def test_a_404_from_iam_names_iam_endpoint_not_endpoint(options_run, name):
+    cases, _servers = options_run
+    msg = assert_clean_failure(cases.result(name), "iam_endpoint")
+    assert not mentions(msg, "endpoint"), "the hint blames the DRS endpoint: %s" % msg
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("TLS: certificate from another CA", marks=pytest.mark.xfail(strict=True, reason=XFAIL_TLS)),
+    "TLS: https to a plain HTTP server",
+])
+def test_a_tls_failure_message_is_balanced_and_readable(options_run, name):
+    cases, _servers = options_run
+    msg = assert_clean_failure(cases.result(name))
+    assert msg.count("(") == msg.count(")") and msg.count("[") == msg.count("]"), msg
+    assert "TLS" in msg, msg
+
+
+@pytest.mark.xfail(strict=True, reason=XFAIL_WARNING)
+def test_the_validate_certs_warning_names_both_endpoints(options_run):
+    cases, servers = options_run
+    result = assert_clean_success(cases.result("validate_certs false"))
+    warnings = warnings_of(result, cases.run_result.stderr + cases.run_result.stdout)
+    drs_host = servers["validate_certs false"].url.split("//")[1]
+    iam_host = servers["validate_certs false: IAM"].url.split("//")[1]
+    assert drs_host in warnings or mentions(warnings, "endpoint"), warnings
+    assert iam_host in warnings or mentions(warnings, "iam_endpoint"), warnings
+    assert requests_seen(options_run, "validate_certs false: IAM") >= 1  # IAM was used, unverified
+
+
+def test_no_piece_of_a_secret_in_any_output(options_run):
+    cases, _servers = options_run
+    known = {"auth_token": TOKEN, "iam_password": PASSWORD}
+    known.update(("token issued at run time #%d" % index, token) for index, token in enumerate(cases.issued_tokens))
+    assert_no_secret_leak(outputs_of(cases.run_result), known)
