@@ -11,12 +11,14 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from support.ansible_env import REPO_ROOT
 from support.ansible_runner import GROUP, MODULE, Ansible
 from support.module_options import connection
 
-VERSION = "1.0.0"
+# The version being released is the one galaxy.yml declares.
+VERSION = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text())["version"]
 TARBALL = "hwcloud-drs-%s.tar.gz" % VERSION
 ROLE = "hwcloud.drs.commit_gate"
 VERSION_MISMATCH = "does not support Ansible version"
