@@ -42,8 +42,7 @@ def build_parser():
     add("--validate-after-seconds", type=float, metavar="S", help="validation finishes S seconds after start")
     add("--fail-ids", type=lambda text: [item.strip() for item in text.split(",") if item.strip()], default=[],
         help="comma-separated job ids whose validation fails")
-    add("--unknown-status-count", type=int, default=0, metavar="N",
-        help="N jobs start in the undocumented status %s (then validate like the others)" % jobs.UNKNOWN_STATUS)
+    add("--unknown-status-count", type=int, default=0, metavar="N", help="N jobs start in %s" % jobs.UNKNOWN_STATUS)
     add("--auto-commit-after-calls", type=int, metavar="N", help="validated jobs commit once N list calls were answered")
     add("--auto-commit-after-seconds", type=float, metavar="S", help="validated jobs commit S seconds after start")
     add("--page-cap", type=int, default=config.DEFAULT_PAGE_CAP, help="largest limit accepted (default %(default)s)")
@@ -53,8 +52,7 @@ def build_parser():
     add("--token-expire-after-calls", type=int, metavar="N", help="a token expires after N DRS calls")
     add("--token-ttl-seconds", type=float, default=config.TOKEN_TTL_SECONDS, help="token lifetime (default 24 h)")
     add("--clock-skew-seconds", type=float, default=0.0, help="server clock offset for X-Sdk-Date checks and tokens")
-    add("--project-matches", type=int, default=1, metavar="N",
-        help="how many projects GET /v3/projects?name=REGION returns (0, 1 or several)")
+    add("--project-matches", type=int, default=1, metavar="N", help="projects GET /v3/projects?name=REGION returns")
     return parser
 
 
@@ -107,8 +105,7 @@ def main(argv=None):
             with open(arguments.state_file + ".tmp", "w", encoding="utf-8") as handle:
                 handle.write(line)
             os.replace(arguments.state_file + ".tmp", arguments.state_file)
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        print(line, end="", flush=True)
         while not stop.wait(1.0):
             try:
                 os.kill(arguments.parent_pid or os.getpid(), 0)

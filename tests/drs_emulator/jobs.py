@@ -1,8 +1,5 @@
-"""The batch async jobs, their lifecycle, and listing them.
-
-Jobs are sorted by (create_time, async_job_id) once, at seeding, so an unfiltered page is a slice and a
-filtered list one scan; each job keeps its JSON encoded around its status, so a page is a string join.
-"""
+"""The batch async jobs and their lifecycle. Jobs are sorted once, at seeding, and keep their JSON encoded
+around their status: an unfiltered page is a slice and a string join, a filtered list one scan."""
 
 import json
 import random
@@ -30,8 +27,8 @@ class Job:
         self.create_time = spec.get("create_time") or time.strftime(TIME_FORMAT, time.gmtime())
         self.status, self.fails = status, fails
         self.json_parts = ('{"async_job_id": %s, "status": ' % json_string(self.async_job_id),
-                           ', "domain_name": %s, "user_name": %s, "create_time": %s}' % tuple(
-                               map(json_string, (self.domain_name, self.user_name, self.create_time))))
+                           ', "domain_name": %s, "user_name": %s, "create_time": %s}' % tuple(map(
+                               json_string, (self.domain_name, self.user_name, self.create_time))))
 
     def to_json(self):
         return self.json_parts[0] + json_string(self.status) + self.json_parts[1]
@@ -90,10 +87,8 @@ class JobStore:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self.list_calls = 0
-        self.cohorts = []
+        self.list_calls, self.cohorts, self.by_id = 0, [], {}
         self.jobs = []  # sorted by (create_time, async_job_id)
-        self.by_id = {}
 
     def seed(self, specs, schedule, replace=True, random_seed=0):
         """Add (or replace every job with) ``specs``; ``schedule``: ``validate_after_calls``/``_seconds``,

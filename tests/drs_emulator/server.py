@@ -162,8 +162,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, emulator, port=0, tls_context=None):
-        self.emulator = emulator
-        self.tls_context = tls_context
+        self.emulator, self.tls_context = emulator, tls_context
         super().__init__(("127.0.0.1", port), EmulatorHandler)
 
     def get_request(self):

@@ -1,9 +1,6 @@
-"""Server-side verification of SDK-HMAC-SHA256 signatures, as API Gateway checks them.
-
-The canonical request is rebuilt from what arrived on the wire: the raw path, the raw query (percent-decoded
-without turning ``+`` into a space, then re-encoded) and the headers named in ``SignedHeaders``. A client
-that sends anything else than what it signed fails here, as it would against the real gateway.
-"""
+"""Server-side verification of SDK-HMAC-SHA256 signatures, as API Gateway checks them: the canonical request
+is rebuilt from the raw path, the raw query (``+`` is not a space) and the headers named in ``SignedHeaders``,
+so a client that sends anything else than what it signed fails, as against the real gateway."""
 
 import calendar
 import hashlib

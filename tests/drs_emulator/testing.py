@@ -6,14 +6,16 @@ repeats the flag, a dict goes as JSON); ``seed_jobs=[...]`` writes a seed file.
 
 import json
 import os
+import select
 import shutil
 import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.error
 import urllib.request
+
+from drs_emulator.cli import start_in_thread
 
 TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -55,8 +57,6 @@ class EmulatorProcess:
                 json.dump({"jobs": self.seed_jobs}, handle)
         try:
             if self.in_process:
-                from drs_emulator.cli import start_in_thread  # pylint: disable=import-outside-toplevel
-
                 self.running = start_in_thread(command_line(options))
                 self.state = self.running.state
             else:
@@ -78,14 +78,12 @@ class EmulatorProcess:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
                 [sys.executable, "-m", "drs_emulator"] + command_line(options),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=environment)
-        line = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(self.startup_timeout)
-        if not line or not line[0].strip():
+        ready = select.select([self.process.stdout], [], [], self.startup_timeout)[0]
+        line = self.process.stdout.readline() if ready else b""  # the state line comes in one write
+        if not line.strip():
             with open(stderr_path, encoding="utf-8", errors="replace") as handle:
                 raise EmulatorError("the emulator did not start: %s" % handle.read())
-        return json.loads(line[0])
+        return json.loads(line)
 
     def stop(self):
         running, process, self.running, self.process = self.running, self.process, None, None
