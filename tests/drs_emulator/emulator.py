@@ -32,8 +32,7 @@ class Statistics:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
-    def end(self, status):
-        """``status`` None: the connection was dropped without an answer."""
+    def end(self, status):  # None: the connection was dropped without an answer
         with self._lock:
             self.in_flight -= 1
             self.statuses[str(status)] += 1

@@ -144,8 +144,4 @@ class JobStore:
             if filters:
                 candidates = [job for job in candidates
                               if all(getattr(job, name) == value for name, value in filters.items())]
-            total = len(candidates)
-            if descending:
-                end = max(total - offset, 0)
-                return total, candidates[max(end - limit, 0):end][::-1]
-            return total, candidates[offset:offset + limit]
+            return len(candidates), (candidates[::-1] if descending else candidates)[offset:offset + limit]

@@ -52,10 +52,8 @@ def verify_request(method, raw_path, raw_query, header_lookup, body, credentials
     secret_key, security_token = credentials[fields["Access"]]
 
     signed_headers = fields["SignedHeaders"].split(";")
-    if signed_headers != sorted(name.lower() for name in signed_headers):
-        raise signature_error("SignedHeaders must be lower-case and sorted")
-    if not {"host", "x-sdk-date"} <= set(signed_headers):
-        raise signature_error("Host and X-Sdk-Date must be signed")
+    if signed_headers != sorted(map(str.lower, signed_headers)) or not {"host", "x-sdk-date"} <= set(signed_headers):
+        raise signature_error("SignedHeaders must be lower-case, sorted, and hold host and x-sdk-date")
     if any(header_lookup(name) is None for name in signed_headers):
         raise signature_error("a signed header is missing")
 

@@ -1,8 +1,6 @@
 """``EmulatorProcess``: the emulator as a subprocess (or, ``in_process=True``, a thread); see README.md.
-
-Keyword options are the flags (``page_cap=500`` -> ``--page-cap 500``, ``True`` for a switch, a list
-repeats the flag, a dict goes as JSON); ``seed_jobs=[...]`` writes a seed file.
-"""
+Keyword options are the flags (``page_cap=500``: ``--page-cap 500``; ``True`` for a switch; a list repeats
+the flag; a dict goes as JSON); ``seed_jobs=[...]`` writes a seed file."""
 
 import json
 import os
@@ -71,13 +69,12 @@ class EmulatorProcess:
 
     def _start_process(self, options):
         options["parent_pid"] = os.getpid()
-        environment = dict(os.environ, PYTHONUNBUFFERED="1")
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [TESTS_DIRECTORY, environment.get("PYTHONPATH")]))
+        python_path = os.pathsep.join(filter(None, [TESTS_DIRECTORY, os.environ.get("PYTHONPATH")]))
         stderr_path = os.path.join(self._directory, "stderr.log")
         with open(stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, "-m", "drs_emulator"] + command_line(options),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=environment)
+                [sys.executable, "-m", "drs_emulator"] + command_line(options), stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=stderr, env=dict(os.environ, PYTHONPATH=python_path))
         ready = select.select([self.process.stdout], [], [], self.startup_timeout)[0]
         line = self.process.stdout.readline() if ready else b""  # the state line comes in one write
         if not line.strip():
