@@ -8,7 +8,6 @@ from drs_emulator.errors import ApiError
 from drs_emulator.signing import parse_query
 
 
-
 def iam_error(status, code, message):
     # IAM answers carry the Huawei shape and the Keystone one.
     return ApiError(status, code, message, extra={"error": {"code": status, "message": message}})
