@@ -45,6 +45,6 @@ def generate_certificates(directory):
                                    serialization.NoEncryption())
     for path, data in zip(paths, (ca.public_bytes(serialization.Encoding.PEM),
                                   server.public_bytes(serialization.Encoding.PEM), key)):
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if data is key else 0o644), "wb") as handle:
             handle.write(data)
     return tuple(paths)
