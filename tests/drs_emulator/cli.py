@@ -24,34 +24,27 @@ def _fault_rule(text):
         raise argparse.ArgumentTypeError("invalid --fault %r: %s" % (text, error))
 
 
-def _ids(text):
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m drs_emulator",
-        description="Offline Huawei Cloud DRS v5 (batch async jobs) and IAM emulator on 127.0.0.1, over HTTPS with "
-                    "its own CA. Prints its state as one JSON line on stdout and serves until SIGTERM or SIGINT. "
-                    "See tests/drs_emulator/README.md.")
+        description="Offline DRS v5 + IAM emulator on 127.0.0.1 over HTTPS: prints its state as a JSON line, serves "
+                    "until SIGTERM or SIGINT. See tests/drs_emulator/README.md.")
     add = parser.add_argument
     add("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
     add("--cert-dir", help="where to write ca.pem and the server certificate (default: a temporary directory)")
     add("--state-file", help="also write the state JSON line here (removed at exit)")
     add("--parent-pid", type=int, help="exit when this process is gone")
-    add = parser.add_argument_group("jobs and their lifecycle").add_argument
     add("--seed", type=int, default=0, metavar="N", help="generate N realistic jobs")
     add("--seed-file", help="JSON list of jobs (or {\"jobs\": [...]}); fields as the API plus \"fail\": true")
     add("--initial-status", default=jobs.VALIDATING, help="status of generated jobs (default %(default)s)")
     add("--random-seed", type=int, default=config.DEFAULT_RANDOM_SEED, help="makes generated jobs repeatable")
     add("--validate-after-calls", type=int, metavar="N", help="validation finishes once N list calls were answered")
     add("--validate-after-seconds", type=float, metavar="S", help="validation finishes S seconds after start")
-    add("--fail-ids", type=_ids, default=[], help="comma-separated job ids whose validation fails")
-    add("--unknown-status-count", type=int, default=0, metavar="N",
-        help="N jobs start in the undocumented status %s (then validate like the others)" % jobs.UNKNOWN_STATUS)
+    add("--fail-ids", type=lambda text: [item.strip() for item in text.split(",") if item.strip()], default=[],
+        help="comma-separated job ids whose validation fails")
+    add("--unknown-status-count", type=int, default=0, metavar="N", help="N jobs start in %s" % jobs.UNKNOWN_STATUS)
     add("--auto-commit-after-calls", type=int, metavar="N", help="validated jobs commit once N list calls were answered")
     add("--auto-commit-after-seconds", type=float, metavar="S", help="validated jobs commit S seconds after start")
-    add = parser.add_argument_group("service behaviour and faults").add_argument
     add("--page-cap", type=int, default=config.DEFAULT_PAGE_CAP, help="largest limit accepted (default %(default)s)")
     add("--empty-result-422", action="store_true", help="answer 422 DRS.M00002 instead of 200 when nothing matches")
     add("--latency", type=float, default=0.0, metavar="S", help="delay every API answer by S seconds")
@@ -59,59 +52,40 @@ def build_parser():
     add("--token-expire-after-calls", type=int, metavar="N", help="a token expires after N DRS calls")
     add("--token-ttl-seconds", type=float, default=config.TOKEN_TTL_SECONDS, help="token lifetime (default 24 h)")
     add("--clock-skew-seconds", type=float, default=0.0, help="server clock offset for X-Sdk-Date checks and tokens")
-    add("--project-matches", type=int, default=1, metavar="N",
-        help="how many projects GET /v3/projects?name=REGION returns (0, 1 or several)")
+    add("--project-matches", type=int, default=1, metavar="N", help="projects GET /v3/projects?name=REGION returns")
     return parser
-
-
-def seed_jobs(arguments):
-    found = jobs.load_seed_file(arguments.seed_file) if arguments.seed_file else []
-    return found + jobs.generate_jobs(arguments.seed, random.Random(arguments.random_seed), arguments.initial_status)
 
 
 class RunningServer:
     """A started emulator serving from a background thread: ``.state``, ``.emulator``, ``.stop()``."""
 
     def __init__(self, arguments):
-        self.created_cert_dir = None
-        cert_dir = arguments.cert_dir
-        if not cert_dir:
-            cert_dir = self.created_cert_dir = tempfile.mkdtemp(prefix="drs-emulator-")
+        self.created_cert_dir = None if arguments.cert_dir else tempfile.mkdtemp(prefix="drs-emulator-")
+        cert_dir = arguments.cert_dir or self.created_cert_dir
         try:
             os.makedirs(cert_dir, exist_ok=True)
-            self.emulator = Emulator(arguments, seed_jobs(arguments))
+            seed = jobs.load_seed_file(arguments.seed_file) if arguments.seed_file else []
+            seed += jobs.generate_jobs(arguments.seed, random.Random(arguments.random_seed), arguments.initial_status)
+            self.emulator = Emulator(arguments, seed)
             ca_path, certificate_path, key_path = generate_certificates(cert_dir)
             self.server = EmulatorServer(self.emulator, arguments.port, tls_context(certificate_path, key_path))
         except Exception:
-            self._remove_cert_dir()
+            self.stop()
             raise
         self.state = self.emulator.state("https://127.0.0.1:%d" % self.server.server_address[1], ca_path)
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
 
-    def _remove_cert_dir(self):
+    def stop(self):
+        if getattr(self, "server", None):
+            self.server.shutdown()
+            self.server.server_close()
         if self.created_cert_dir:
             shutil.rmtree(self.created_cert_dir, ignore_errors=True)
-            self.created_cert_dir = None
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self._remove_cert_dir()
 
 
 def start_in_thread(argv):
     """Start the emulator inside this process (argv: the command line flags); returns a RunningServer."""
     return RunningServer(build_parser().parse_args(argv))
-
-
-def _parent_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def main(argv=None):
@@ -122,8 +96,8 @@ def main(argv=None):
         sys.stderr.write("drs_emulator: %s\n" % error)
         return 2
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
-    signal.signal(signal.SIGINT, lambda _signal, _frame: stop.set())
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda _signal, _frame: stop.set())
     line = json.dumps(running.state) + "\n"
     try:
         if arguments.state_file:
@@ -131,10 +105,11 @@ def main(argv=None):
             with open(arguments.state_file + ".tmp", "w", encoding="utf-8") as handle:
                 handle.write(line)
             os.replace(arguments.state_file + ".tmp", arguments.state_file)
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        print(line, end="", flush=True)
         while not stop.wait(1.0):
-            if arguments.parent_pid and not _parent_alive(arguments.parent_pid):
+            try:
+                os.kill(arguments.parent_pid or os.getpid(), 0)
+            except OSError:  # the parent is gone
                 break
     finally:
         running.stop()

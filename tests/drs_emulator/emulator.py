@@ -1,6 +1,7 @@
 """What every request shares: credentials, tokens, jobs, faults, statistics; and who may call."""
 
 import base64
+import collections
 import os
 import secrets
 import threading
@@ -13,11 +14,6 @@ from drs_emulator.jobs import JobStore
 from drs_emulator.signing import verify_request
 
 
-def new_token():
-    # Real tokens are long base64 blobs starting with "MII" that contain '+', '/' and '='.
-    return "MII" + base64.b64encode(secrets.token_bytes(900)).decode("ascii")
-
-
 class Statistics:
     """What the service saw, for tests and benchmarks: calls per route, answers per status, overlap."""
 
@@ -27,29 +23,26 @@ class Statistics:
 
     def reset(self):
         with self._lock:
-            self.routes, self.statuses = {}, {}
-            self.total = self.in_flight = self.max_in_flight = self.dropped = 0
+            self.routes, self.statuses = collections.Counter(), collections.Counter()
+            self.in_flight = self.max_in_flight = 0
 
     def begin(self, route):
         with self._lock:
-            self.total += 1
-            self.routes[route] = self.routes.get(route, 0) + 1
+            self.routes[route] += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
-    def end(self, status):
+    def end(self, status):  # None: the connection was dropped without an answer
         with self._lock:
             self.in_flight -= 1
-            if status is None:
-                self.dropped += 1
-            else:
-                self.statuses[str(status)] = self.statuses.get(str(status), 0) + 1
+            self.statuses[str(status)] += 1
 
     def as_dict(self):
         with self._lock:
-            return {"total": self.total, "routes": dict(self.routes), "statuses": dict(self.statuses),
-                    "list_calls": self.routes.get("drs_list", 0), "iam_token_calls": self.routes.get("iam_token", 0),
-                    "max_in_flight": self.max_in_flight, "dropped": self.dropped}
+            statuses = dict(self.statuses)
+            return {"total": sum(self.routes.values()), "routes": dict(self.routes), "dropped": statuses.pop("None", 0),
+                    "statuses": statuses, "list_calls": self.routes["drs_list"], "iam_token_calls": self.routes["iam_token"],
+                    "max_in_flight": self.max_in_flight}
 
 
 class Emulator:
@@ -58,10 +51,8 @@ class Emulator:
     def __init__(self, arguments, seed_jobs):
         self.arguments = arguments
         self.security_token = base64.b64encode(secrets.token_bytes(300)).decode("ascii")
-        self.credentials = {  # access key -> (secret key, security token or None)
-            config.ACCESS_KEY: (config.SECRET_KEY, None),
-            config.TEMPORARY_ACCESS_KEY: (config.TEMPORARY_SECRET_KEY, self.security_token),
-        }
+        self.credentials = {config.ACCESS_KEY: (config.SECRET_KEY, None),  # access key -> (secret key, token)
+                            config.TEMPORARY_ACCESS_KEY: (config.TEMPORARY_SECRET_KEY, self.security_token)}
         self.projects = [{"id": config.PROJECT_ID if index == 0 else "%s%02d" % (config.PROJECT_ID[:-2], index),
                           "name": config.REGION} for index in range(arguments.project_matches)]
         self.statistics = Statistics()
@@ -77,7 +68,8 @@ class Emulator:
         return time.time() + self.arguments.clock_skew_seconds
 
     def issue_token(self, project_id):
-        token = new_token()
+        # Real tokens are long base64 blobs starting with "MII" that contain '+', '/' and '='.
+        token = "MII" + base64.b64encode(secrets.token_bytes(900)).decode("ascii")
         with self._tokens_lock:
             self.tokens[token] = {"project_id": project_id, "uses": 0,
                                   "expires_at": self.server_time() + self.arguments.token_ttl_seconds}
@@ -105,11 +97,9 @@ class Emulator:
 
     def state(self, url, ca_path):
         """The JSON line the emulator prints: where it listens and every credential it accepts."""
-        return {
-            "url": url, "ca_path": ca_path, "control_url": url + "/_emulator", "pid": os.getpid(), "region": config.REGION,
-            "project_id": config.PROJECT_ID, "access_key": config.ACCESS_KEY, "secret_key": config.SECRET_KEY,
-            "temporary_access_key": config.TEMPORARY_ACCESS_KEY,
-            "temporary_secret_key": config.TEMPORARY_SECRET_KEY, "security_token": self.security_token,
-            "auth_token": self.auth_token, "iam_user_name": config.USER_NAME, "iam_password": config.PASSWORD,
-            "iam_domain_name": config.DOMAIN_NAME,
-        }
+        return {"url": url, "ca_path": ca_path, "control_url": url + "/_emulator", "pid": os.getpid(),
+                "region": config.REGION, "project_id": config.PROJECT_ID, "access_key": config.ACCESS_KEY,
+                "secret_key": config.SECRET_KEY, "temporary_access_key": config.TEMPORARY_ACCESS_KEY,
+                "temporary_secret_key": config.TEMPORARY_SECRET_KEY, "security_token": self.security_token,
+                "auth_token": self.auth_token, "iam_user_name": config.USER_NAME, "iam_password": config.PASSWORD,
+                "iam_domain_name": config.DOMAIN_NAME}

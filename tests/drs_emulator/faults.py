@@ -1,8 +1,4 @@
-"""Fault injection rules, given at start (``--fault JSON``, repeatable); README.md lists their keys.
-
-Faults act before authentication, like a gateway in front of the service. Rules are checked in order;
-the first answering rule wins, latencies add up.
-"""
+"""Fault rules (``--fault JSON``, repeatable; README.md lists their keys), applied before authentication."""
 
 import threading
 
@@ -27,11 +23,8 @@ DEFAULT_ERRORS = {
 
 
 def validate_rule(rule):
-    if not isinstance(rule, dict):
-        raise ValueError("a fault rule must be a JSON object")
-    unknown = set(rule) - RULE_KEYS
-    if unknown:
-        raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
+    if not isinstance(rule, dict) or set(rule) - RULE_KEYS:
+        raise ValueError("a fault rule is a JSON object with keys among %s" % ", ".join(sorted(RULE_KEYS)))
     if rule.get("route", "drs") not in ROUTES:
         raise ValueError("route must be one of %s" % ", ".join(sorted(ROUTES)))
     if not any(rule.get(key) for key in ("latency",) + ACTIONS):
@@ -47,20 +40,18 @@ class FaultRules:
         self._rules = [[validate_rule(rule), 0] for rule in rules]  # [rule, times applied]
 
     def decide(self, route):
-        """(seconds to wait, the rule that answers or None) for one request on ``route`` (drs_list, ...)."""
+        """(seconds to wait, the rule that answers or None) for one request on ``route`` (drs_list, ...):
+        rules are checked in order, the first answering rule wins, latencies add up."""
         latency, answering = 0.0, None
         with self._lock:
             for entry in list(self._rules):
                 rule = entry[0]
-                if route not in ROUTES[rule.get("route", "drs")]:
-                    continue
                 answers = any(rule.get(key) for key in ACTIONS)
-                if answers and answering is not None:
+                if route not in ROUTES[rule.get("route", "drs")] or (answers and answering is not None):
                     continue
                 entry[1] += 1
                 latency += float(rule.get("latency") or 0)
-                if answers:
-                    answering = rule
+                answering = rule if answers else answering
                 if rule.get("count") is not None and entry[1] >= int(rule["count"]):
                     self._rules.remove(entry)
         return latency, answering
@@ -74,7 +65,5 @@ def error_for(rule):
 
 
 def html_page(status, reason):
-    return (
-        "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n"
-        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (status, reason, status, reason)
-    ).encode("ascii")
+    return ("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n"
+            "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (status, reason, status, reason)).encode("ascii")

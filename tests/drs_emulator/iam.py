@@ -7,8 +7,6 @@ from drs_emulator import config
 from drs_emulator.errors import ApiError
 from drs_emulator.signing import parse_query
 
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.000000Z"
-
 
 def iam_error(status, code, message):
     # IAM answers carry the Huawei shape and the Keystone one.
@@ -31,14 +29,11 @@ def create_token(emulator, request):
     if not matching:
         raise iam_error(400, "IAM.0011", "The project %s does not exist." % (project.get("id") or project.get("name")))
     token = emulator.issue_token(matching[0]["id"])
-    expires_at = emulator.tokens[token]["expires_at"]
+    expires_at = time.gmtime(emulator.tokens[token]["expires_at"])
     domain = {"id": config.DOMAIN_ID, "name": config.DOMAIN_NAME}
-    body = {"token": {
-        "methods": ["password"],
-        "expires_at": time.strftime(ISO_FORMAT, time.gmtime(expires_at)),
-        "user": {"id": config.USER_ID, "name": config.USER_NAME, "domain": domain},
-        "project": dict(matching[0], domain=domain),
-    }}
+    body = {"token": {"methods": ["password"], "project": dict(matching[0], domain=domain),
+                      "expires_at": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", expires_at),
+                      "user": {"id": config.USER_ID, "name": config.USER_NAME, "domain": domain}}}
     return 201, json.dumps(body), {"X-Subject-Token": token}
 
 

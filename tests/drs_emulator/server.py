@@ -1,5 +1,6 @@
 """HTTP(S) plumbing: a threading server on 127.0.0.1; one handler that routes, injects faults and answers."""
 
+import contextlib
 import http.server
 import json
 import random
@@ -31,11 +32,7 @@ class Request:
     """What a handler needs of one HTTP request."""
 
     def __init__(self, method, path, raw_query, headers, body):
-        self.method = method
-        self.path = path
-        self.raw_query = raw_query
-        self.body = body
-        self._headers = headers
+        self.method, self.path, self.raw_query, self.body, self._headers = method, path, raw_query, body, headers
 
     def header(self, name):
         return self._headers.get(name)
@@ -48,31 +45,24 @@ def control(emulator, method, path, body):
     if (method, path) == ("POST", "/stats/reset"):
         emulator.statistics.reset()
         return emulator.statistics.as_dict()
-    if (method, path) == ("POST", "/jobs"):
-        # {"count": N, "initial_status", "random_seed"} or {"jobs": [...]}, "replace" (default true), and the
-        # lifecycle keys of the command line (validate_after_calls, auto_commit_after_calls, ...).
+    if (method, path) == ("POST", "/jobs"):  # README.md lists the keys
         body = json.loads(body or b"{}")
+        replace = body.get("replace", True)
+        # Added jobs need ids of their own: vary the seed with what is there.
+        seed = body.get("random_seed", emulator.arguments.random_seed + (0 if replace else len(emulator.store.jobs)))
         specs = body.get("jobs")
-        # Added jobs (replace: false) need ids of their own: vary the seed with what is there.
-        added_to = 0 if body.get("replace", True) else len(emulator.store.jobs)
-        seed = body.get("random_seed", emulator.arguments.random_seed + added_to)
         if specs is None:
             specs = jobs.generate_jobs(int(body.get("count", 0)), random.Random(seed),
                                        body.get("initial_status", jobs.VALIDATING))
-        return {"added": emulator.store.seed(specs, body, replace=body.get("replace", True), random_seed=seed)}
+        return {"added": emulator.store.seed(specs, body, replace=replace, random_seed=seed)}
     raise ApiError(404, "EMULATOR.NOT_FOUND", "no control route %s %s" % (method, path))
 
 
 class EmulatorHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "APIG"
-    sys_version = ""
-    # Idle keep-alive connections must not hold a thread forever.
-    timeout = 120
-    # Headers and body leave in one segment, without Nagle's delay: otherwise every keep-alive request
-    # waits ~40 ms for a delayed ACK.
-    disable_nagle_algorithm = True
-    wbufsize = 64 * 1024
+    protocol_version, server_version, sys_version = "HTTP/1.1", "APIG", ""
+    timeout = 120  # idle keep-alive connections must not hold a thread forever
+    # Headers and body in one segment, without Nagle: else every keep-alive request waits ~40 ms for an ACK.
+    disable_nagle_algorithm, wbufsize = True, 64 * 1024
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
@@ -138,8 +128,8 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         status, code, message = error_for(rule)
         headers = {} if rule.get("retry_after") is None else {"Retry-After": str(rule["retry_after"])}
         if rule.get("html"):
-            reason = self.responses.get(status, ("Error",))[0]
-            return status, html_page(status, reason), dict(headers, **{"Content-Type": "text/html"})
+            headers["Content-Type"] = "text/html"
+            return status, html_page(status, self.responses.get(status, ("Error",))[0]), headers
         return self._error(ApiError(status, code, message, headers=headers))
 
     @staticmethod
@@ -153,19 +143,15 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
             self._send(200, body, {"Content-Length": str(len(body) * 2)})
             self.wfile.flush()
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _send(self, status, body, headers):
+        headers = dict({"Content-Type": JSON}, **headers)
         body = body if isinstance(body, bytes) else body.encode("utf-8")
-        headers = dict(headers)
         self.send_response(status)
-        self.send_header("Content-Type", headers.pop("Content-Type", JSON))
-        self.send_header("Content-Length", headers.pop("Content-Length", str(len(body))))
-        self.send_header("X-Request-Id", uuid.uuid4().hex)
-        for name, value in headers.items():
+        for name, value in dict(headers, **{"Content-Length": headers.get("Content-Length", str(len(body))),
+                                            "X-Request-Id": uuid.uuid4().hex}).items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
@@ -176,8 +162,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, emulator, port=0, tls_context=None):
-        self.emulator = emulator
-        self.tls_context = tls_context
+        self.emulator, self.tls_context = emulator, tls_context
         super().__init__(("127.0.0.1", port), EmulatorHandler)
 
     def get_request(self):

@@ -1,27 +1,19 @@
-"""``EmulatorProcess``: the emulator for tests, the demo and benchmarks, as a subprocess or in a thread.
-
-    with EmulatorProcess(seed=200, validate_after_calls=2) as emulator:
-        emulator.state["url"], emulator.state["ca_path"]
-        emulator.stats()["list_calls"]
-
-Keyword options are the command line flags without the dashes (``page_cap=500`` -> ``--page-cap 500``;
-``True`` for switches; a list repeats the flag, dicts are sent as JSON, so ``fault=[{"status": 503,
-"count": 1}]`` works). ``seed_jobs=[...]`` writes a seed file. The subprocess gets ``--parent-pid`` so it
-exits even if the test process is killed. ``in_process=True`` serves from a thread of this process
-instead (no Python start-up; it shares the GIL with the caller, so benchmarks use the subprocess).
-"""
+"""``EmulatorProcess``: the emulator as a subprocess (or, ``in_process=True``, a thread); see README.md.
+Keyword options are the flags (``page_cap=500``: ``--page-cap 500``; ``True`` for a switch; a list repeats
+the flag; a dict goes as JSON); ``seed_jobs=[...]`` writes a seed file."""
 
 import json
 import os
+import select
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.error
 import urllib.request
+
+from drs_emulator.cli import start_in_thread
 
 TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,28 +25,19 @@ class EmulatorError(RuntimeError):
 def command_line(options):
     arguments = []
     for name, value in options.items():
-        if value is None or value is False:
-            continue
         flag = "--" + name.replace("_", "-")
         if value is True:
             arguments.append(flag)
-            continue
-        for item in value if isinstance(value, (list, tuple)) else [value]:
-            arguments.extend([flag, json.dumps(item) if isinstance(item, (dict, list)) else str(item)])
+        elif value is not None and value is not False:
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                arguments += [flag, json.dumps(item) if isinstance(item, dict) else str(item)]
     return arguments
 
 
 class EmulatorProcess:
     def __init__(self, seed_jobs=None, startup_timeout=30.0, in_process=False, **options):
-        self.options = options
-        self.seed_jobs = seed_jobs
-        self.startup_timeout = startup_timeout
-        self.in_process = in_process
-        self.process = None
-        self.running = None
-        self.state = None
-        self._directory = None
-        self._opener = None
+        self.options, self.seed_jobs, self.startup_timeout, self.in_process = options, seed_jobs, startup_timeout, in_process
+        self.process = self.running = self.state = self._directory = self._opener = None
 
     def __enter__(self):
         return self.start()
@@ -72,8 +55,6 @@ class EmulatorProcess:
                 json.dump({"jobs": self.seed_jobs}, handle)
         try:
             if self.in_process:
-                from drs_emulator.cli import start_in_thread  # pylint: disable=import-outside-toplevel
-
                 self.running = start_in_thread(command_line(options))
                 self.state = self.running.state
             else:
@@ -88,35 +69,30 @@ class EmulatorProcess:
 
     def _start_process(self, options):
         options["parent_pid"] = os.getpid()
-        environment = dict(os.environ, PYTHONUNBUFFERED="1")
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [TESTS_DIRECTORY, environment.get("PYTHONPATH")]))
+        python_path = os.pathsep.join(filter(None, [TESTS_DIRECTORY, os.environ.get("PYTHONPATH")]))
         stderr_path = os.path.join(self._directory, "stderr.log")
         with open(stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, "-m", "drs_emulator"] + command_line(options),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=environment)
-        line = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(self.startup_timeout)
-        if not line or not line[0].strip():
+                [sys.executable, "-m", "drs_emulator"] + command_line(options), stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=stderr, env=dict(os.environ, PYTHONPATH=python_path))
+        ready = select.select([self.process.stdout], [], [], self.startup_timeout)[0]
+        line = self.process.stdout.readline() if ready else b""  # the state line comes in one write
+        if not line.strip():
             with open(stderr_path, encoding="utf-8", errors="replace") as handle:
                 raise EmulatorError("the emulator did not start: %s" % handle.read())
-        return json.loads(line[0])
+        return json.loads(line)
 
     def stop(self):
-        running, self.running = self.running, None
+        running, process, self.running, self.process = self.running, self.process, None, None
         if running is not None:
             running.stop()
-        process, self.process = self.process, None
         if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(10)
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
             process.stdout.close()
         if self._directory:
             shutil.rmtree(self._directory, ignore_errors=True)
@@ -135,19 +111,12 @@ class EmulatorProcess:
                 method, path, error.code, error.read().decode("utf-8", "replace"))) from None
 
     def stats(self):
-        """``total``, ``routes`` (iam_token, iam_projects, drs_list, drs_commit, unknown), ``statuses``,
-        ``list_calls``, ``iam_token_calls``, ``max_in_flight``, ``dropped``."""
         return self.control("GET", "stats")
 
     def reset_stats(self):
         return self.control("POST", "stats/reset", {})
 
     def seed(self, count=None, jobs=None, replace=True, **lifecycle):
-        """Replace (or add to) the jobs: ``count`` generated ones or ``jobs``; lifecycle keys as the flags
-        (``validate_after_calls``, ``auto_commit_after_calls``, ``initial_status``, ``random_seed``, ...)."""
-        body = dict(lifecycle, replace=replace)
-        if jobs is not None:
-            body["jobs"] = jobs
-        else:
-            body["count"] = count or 0
+        """Replace (or add to) the jobs: ``count`` generated ones or ``jobs``; lifecycle keys as the flags."""
+        body = dict(lifecycle, replace=replace, **({"count": count or 0} if jobs is None else {"jobs": jobs}))
         return self.control("POST", "jobs", body)
