@@ -48,7 +48,8 @@ class Statistics:
     def as_dict(self):
         with self._lock:
             return {"total": self.total, "routes": dict(self.routes), "statuses": dict(self.statuses),
-                    "list_calls": self.routes.get("drs_list", 0), "iam_token_calls": self.routes.get("iam_token", 0),
+                    "list_calls": self.routes.get("drs_list", 0), "detail_calls": self.routes.get("drs_detail", 0),
+                    "iam_token_calls": self.routes.get("iam_token", 0),
                     "max_in_flight": self.max_in_flight, "dropped": self.dropped}
 
 
