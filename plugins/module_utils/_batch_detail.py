@@ -10,14 +10,16 @@ hold endpoints and connection details (user names): a task is never returned who
 Private to this collection: the interface may change without notice.
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import batch_jobs_path, is_page_too_large
-from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure, one_line, truncate
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import (
+    batch_jobs_path,
+    fetch_page,
+    is_page_too_large,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import one_line, truncate
 from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
 
 READING = "Reading the tasks of DRS batch async job %s"
-# The list call's "nothing matched" answer; a batch without tasks has no reasons either.
-NOTHING_MATCHED = (422, "DRS.M00002")
 # The task's own error fields: the SDK's model has none, the service may still send them (DRS v3 jobs had
 # error_code and error_message; the API's error bodies say error_msg).
 OWN_MESSAGE_FIELDS = ("error_msg", "error_message")
@@ -108,22 +110,8 @@ def task_summary(task):
 
 def fetch_detail_page(client, async_job_id, language, offset, size):
     """One page of the detail call: ``(total_count, tasks)``."""
-    action = READING % async_job_id
-    try:
-        payload = client.get_json(batch_jobs_path(client.project_id, async_job_id), {"offset": offset, "limit": size},
-                                  {"X-Language": language}, action)
-    except ApiError as error:
-        if (error.status_code, error.error_code) == NOTHING_MATCHED:
-            return 0, []
-        raise
-    if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
-        raise ModuleFailure("%s: the answer is not a task list. Hint: check endpoint" % action)
-    tasks = payload.get("jobs") or []
-    try:
-        total_count = int(payload.get("total_count", len(tasks)))
-    except (TypeError, ValueError):
-        total_count = len(tasks)
-    return total_count, tasks
+    return fetch_page(client, batch_jobs_path(client.project_id, async_job_id), {"offset": offset, "limit": size},
+                      language, READING % async_job_id, entries="task")
 
 
 def _task_id(task):
