@@ -39,6 +39,9 @@ REASON_PATTERNS = (
 )
 
 
+PASSED_PRECHECKS = [{"item": "source_db_connection", "result": "passed"}]
+
+
 def task_count(async_job_id):
     return 2 + zlib.crc32(async_job_id.encode("utf-8")) % 3
 
@@ -72,8 +75,7 @@ def tasks_of(job):
             + [dict(log, create_time=job.create_time) for log in pattern.get("logs", [])],
             "precheck_result": {
                 "result": not reasons_given, "process": "100%", "total_passed_rate": "50%" if reasons_given else "100%",
-                "precheck_results": pattern.get("precheck_results", [{"item": "source_db_connection",
-                                                                       "result": "passed"}])},
+                "precheck_results": pattern.get("precheck_results", PASSED_PRECHECKS)},
         }
         if "network_results" in pattern:
             task["network_results"] = [dict(result, ip=SOURCE_IP) for result in pattern["network_results"]]
