@@ -580,10 +580,13 @@ class BatchAsyncJobInfo(DrsModule):
         jobs, seen = [], set()
         for total_count, page in listed:
             for job in page:
-                # A job listed for two ids would be counted twice.
-                if job_id(job) not in seen or job_id(job) is None:
-                    seen.add(job_id(job))
-                    jobs.append(job)
+                # A job listed for two ids would be counted twice; an id that is not text is data, kept as it is.
+                key = job_id(job)
+                if isinstance(key, str):
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                jobs.append(job)
         missing = [async_job_id for async_job_id, (total_count, page) in zip(pagers, listed)
                    if async_job_id is not None and not page and not total_count]
         self.last_listing = Listing(jobs, sum(total_count for total_count, page in listed), missing)
@@ -594,7 +597,7 @@ class BatchAsyncJobInfo(DrsModule):
         """``(validation_failures, why they could not be read)`` of the failed batches selected by id."""
         params = self.params
         failed_ids = list(collections.OrderedDict.fromkeys(
-            job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and job_id(job) is not None))
+            job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and isinstance(job_id(job), str)))
         # A listing by filters only stays one call family however many batches failed.
         if not failed_ids or self.selected is None or not params["failure_details"]:
             return [], None
