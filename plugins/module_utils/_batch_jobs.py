@@ -35,18 +35,26 @@ def batch_jobs_path(project_id, *segments):
     return "/".join(["/v5", quote(project_id, safe=""), "batch-async-jobs"] + [quote(s, safe="") for s in segments])
 
 
-def fetch_jobs_page(client, query, language, offset, size):
-    """One page of the list call: ``(total_count, jobs)``; "nothing matched" is an empty page."""
-    page_query = dict(query, offset=offset, limit=size)
+def fetch_page(client, path, query, language, action, entries="job"):
+    """One page of a paged call of the batch family (list or detail): ``(total_count, entries)``.
+
+    Both answer ``{"total_count", "jobs": [...]}``; "nothing matched" is an empty page.
+    """
     try:
-        payload = client.get_json(batch_jobs_path(client.project_id), page_query, {"X-Language": language}, LISTING)
+        payload = client.get_json(path, query, {"X-Language": language}, action)
     except ApiError as error:
         if (error.status_code, error.error_code) == NOTHING_MATCHED:
             return 0, []
         raise
     if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
-        raise ModuleFailure("%s: the answer is not a job list. Hint: check endpoint" % LISTING)
+        raise ModuleFailure("%s: the answer is not a %s list. Hint: check endpoint" % (action, entries))
     return count_or_none(payload.get("total_count")), payload.get("jobs") or []
+
+
+def fetch_jobs_page(client, query, language, offset, size):
+    """One page of the list call: ``(total_count, jobs)``; "nothing matched" is an empty page."""
+    return fetch_page(client, batch_jobs_path(client.project_id), dict(query, offset=offset, limit=size), language,
+                      LISTING)
 
 
 def count_or_none(value):

@@ -81,21 +81,40 @@ def _name_jobs(jobs, with_status):
     return ", ".join(names)
 
 
-def failure_message(jobs):
+def failure_message(jobs, reasons=None, unread=None):
+    """``reasons``: the first reasons quoted on one line; ``unread``: why the reasons could not be read."""
     failed = [job for job in jobs if job_status(job) == VALIDATE_FAILED]
-    return ("%d matched job%s failed validation (%s): %s. Hint: read each job's reasons in the DRS console or "
-            "with the batch async job detail API, fix them and create the jobs again" % (
-                len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED, _name_jobs(failed, False)))
+    message = "%d matched job%s failed validation (%s): %s" % (
+        len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED, _name_jobs(failed, False))
+    if reasons:
+        return message + (". Reasons: %s. Hint: fix them and create the jobs again; validation_failures holds "
+                          "the reasons of every task" % reasons)
+    if unread:
+        message += ". The reasons could not be read (%s)" % unread
+    return message + (". Hint: read each job's reasons in the DRS console or with the batch async job detail API, "
+                      "fix them and create the jobs again")
 
 
-def timeout_message(jobs, wanted_status, waited):
+def _name_ids(ids):
+    return ", ".join(list(ids[:NAMED_JOBS]) + (["and %d more" % (len(ids) - NAMED_JOBS)] if len(ids) > NAMED_JOBS else []))
+
+
+def timeout_message(jobs, wanted_status, waited, missing_ids=()):
+    """``missing_ids``: the batch ids asked for that matched no job, each counted as pending."""
+    missing_ids = list(missing_ids)
     if not jobs:
-        return ("Timed out after %d seconds waiting for jobs to reach %s: no job matched the query. Hint: check "
+        matched = "no job matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
+                                                    _name_ids(missing_ids)) if missing_ids else "the query")
+        return ("Timed out after %d seconds waiting for jobs to reach %s: %s. Hint: check "
                 "async_job_id and the other filters, or raise wait_timeout if the batch is still being created" % (
-                    waited, wanted_status))
+                    waited, wanted_status, matched))
     pending = [job for job in jobs if not satisfies(job, wanted_status)]
-    message = "Timed out after %d seconds waiting for %d job%s to reach %s; %d still pending: %s" % (
-        waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, len(pending), _name_jobs(pending, True))
+    waiting_for = ["%d still pending: %s" % (len(pending), _name_jobs(pending, True))] if pending or not missing_ids else []
+    if missing_ids:
+        waiting_for.append("%d async_job_id%s matched no job: %s" % (
+            len(missing_ids), "" if len(missing_ids) == 1 else "s", _name_ids(missing_ids)))
+    message = "Timed out after %d seconds waiting for %d job%s to reach %s; %s" % (
+        waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, "; ".join(waiting_for))
     uncommitted = [job for job in pending if job_status(job) == VALIDATED]
     if uncommitted:
         message += (". Hint: %d job%s passed validation but %s not committed; nothing commits a batch by itself: "

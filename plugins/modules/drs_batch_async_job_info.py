@@ -10,8 +10,13 @@ version_added: 1.0.0
 description:
   - Lists the tasks DRS created asynchronously in batches (C(GET /v5/{project_id}/batch-async-jobs)), reading
     every page by itself. The first page tells the total; the remaining pages are fetched concurrently.
+  - With O(async_job_ids), reads many batches in one run, each listed on its own (the list call filters by one
+    id) and all of them at the same time, on one session and one token.
+  - When batches are selected by id, reads why each selected batch that failed validation failed
+    (C(GET /v5/{project_id}/batch-async-jobs/{async_job_id}), every page) and returns it as RV(validation_failures).
   - With O(wait_for_status), polls in the same run (one session, no new login per poll) until every matched
-    job has reached that status, failing at once when a job failed validation.
+    job has reached that status, failing at once when a job failed validation, with its first reasons in the
+    message.
   - Results keep the same keys on failure wherever they are known, so an C(until) loop never trips over a
     missing key.
   - The API is in open beta and offered only in some regions; an unknown job status counts as not finished.
@@ -21,7 +26,19 @@ options:
   async_job_id:
     description:
       - Only the jobs of this batch (the id returned when the batch was created).
+      - Mutually exclusive with O(async_job_ids).
     type: str
+  async_job_ids:
+    description:
+      - Only the jobs of these batches, read in one run. Each id is listed on its own, O(page_concurrency) at a
+        time, on one session and one token; an id given twice is listed once.
+      - RV(jobs) follows the order of the ids; RV(total_count) and RV(status_counts) cover every id;
+        RV(missing_async_job_ids) names the ids that matched nothing.
+      - The other filters, O(offset) and O(limit) apply to the listing of each id.
+      - At least one id, none empty. Mutually exclusive with O(async_job_id).
+    type: list
+    elements: str
+    version_added: 1.1.0
   status:
     description:
       - Only jobs in this status.
@@ -81,8 +98,11 @@ options:
     description:
       - Poll until every matched job, and at least one, has reached this status.
       - V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
-      - Fails at once when a matched job is C(ASYNC_JOB_VALIDATE_FAILED), naming it; fails after
-        O(wait_timeout) naming each pending job and its status.
+      - Fails at once when a matched job is C(ASYNC_JOB_VALIDATE_FAILED), naming it and, when batches are
+        selected by id and O(failure_details=true), quoting the first reasons (or saying why they could not be
+        read); fails after O(wait_timeout) naming each pending job and its status.
+      - With O(async_job_id) or O(async_job_ids), an id that matches no job counts as pending, and the timeout
+        message names it.
       - A job that passed validation waits for someone to commit the batch; nothing commits it by itself.
     type: str
     choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
@@ -109,6 +129,18 @@ options:
     type: str
     choices: [all, unfinished, none]
     default: all
+  failure_details:
+    description:
+      - When batches are selected by O(async_job_id) or O(async_job_ids), read the detail of every selected
+        batch in C(ASYNC_JOB_VALIDATE_FAILED) (one more call per failed batch and page) to return
+        RV(validation_failures) and quote the reasons in the fail-fast message of O(wait_for_status).
+      - A listing by the other filters only never reads details, however many batches failed.
+      - V(false) makes no detail call, for example when the IAM policy allows listing only.
+      - When a detail call fails, a warning says why (with O(wait_for_status), the failure message does) and the
+        module carries on with the statuses.
+    type: bool
+    default: true
+    version_added: 1.1.0
 extends_documentation_fragment:
   - hwcloud.drs.connection
   - ansible.builtin.action_common_attributes
@@ -172,6 +204,30 @@ EXAMPLES = r"""
     return_jobs: unfinished
   register: drs_batch
 
+- name: Wait for several batches in one run, on one session, and show which ids matched nothing
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    async_job_ids: "{{ drs_batch_ids | default([drs_batch_id]) }}"
+    wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
+    wait_timeout: 900
+    wait_sleep: 5
+    return_jobs: none
+  register: drs_batches
+
+- name: Read why the batches that failed validation failed
+  hwcloud.drs.drs_batch_async_job_info:
+    region: cn-north-4
+    async_job_ids: "{{ drs_failed_batch_ids | default([drs_batch_id]) }}"
+  register: drs_failed
+
+- name: Show each task's reasons
+  ansible.builtin.debug:
+    msg: "{{ item.0.async_job_id }} / {{ item.1.name }}: {{ item.1.reasons | join('; ') }}"
+  loop: "{{ drs_failed.validation_failures | subelements('tasks') }}"
+  loop_control:
+    label: "{{ item.1.id }}"
+  when: item.1.reasons | length > 0
+
 - name: Gate with an until loop instead (one listing per try, only counts returned)
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
@@ -188,6 +244,7 @@ jobs:
   description:
     - The matched jobs in the service's order (by O(sort_key) and O(sort_dir)), without duplicates, each with
       the keys the API returns.
+    - With O(async_job_ids), in the order of the ids.
     - With O(return_jobs=unfinished) only the jobs not yet in the wanted status; with O(return_jobs=none) empty.
     - On failure, the jobs of the last complete listing (empty when none completed).
   returned: always
@@ -230,7 +287,7 @@ jobs:
 total_count:
   description:
     - The number of jobs matching the filters, as the service counts them, independent of paging,
-      O(offset), O(limit) and O(return_jobs).
+      O(offset), O(limit) and O(return_jobs). With O(async_job_ids), the sum over the ids.
     - V(0) when the run failed before the first page was read, so that an C(until) expression such as
       C(result.total_count > 0) never raises.
   returned: always
@@ -247,6 +304,87 @@ status_counts:
     ASYNC_JOB_VALIDATE_FAILED: 0
     AUTO_PARAM_VALIDATE_SUCCESS: 12
     COMMIT_SUCCESS: 228
+missing_async_job_ids:
+  description:
+    - The ids of O(async_job_id) or O(async_job_ids) that matched no job (with the other filters), in the order
+      given. With O(wait_for_status) each counted as pending.
+    - Empty when every id matched, and for a listing by the other filters only.
+  returned: always
+  type: list
+  elements: str
+  sample: [7c0e4a4b-2a55-4c43-9d8e-4f3c2d1b0a99]
+  version_added: 1.1.0
+validation_failures:
+  description:
+    - Why each selected batch in C(ASYNC_JOB_VALIDATE_FAILED) failed, read from the batch detail call, one entry
+      per failed batch in the order of RV(jobs).
+    - Read only when batches are selected by O(async_job_id) or O(async_job_ids) and O(failure_details=true);
+      empty otherwise, and when no selected batch failed or the detail could not be read (a warning says why).
+    - Only the fields below are returned; the detail answer also carries endpoints and connection details,
+      which are never copied.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - async_job_id: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+      tasks:
+        - id: 3c1f0b9e-8d2a-4e57-9a1b-6f2e0c4d8ajb01
+          name: mysql-to-mysql-1
+          status: CREATE_FAILED
+          reasons:
+            - "Pre-check failed: 1 item did not pass."
+            - "precheck source_db_connection failed: The source database is unreachable: connection refused."
+        - id: 9a7e2c41-0f3b-4d6a-8e5c-1b2d3f4a5bjb02
+          name: mysql-to-mysql-2
+          status: CREATE_FAILED
+          reasons:
+            - "DRS.M03026: The parameter check of the task failed."
+            - "connection test: DRS.M05004: Connecting to the destination database timed out."
+  version_added: 1.1.0
+  contains:
+    async_job_id:
+      description: The batch.
+      type: str
+      returned: always
+      sample: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+    tasks:
+      description: Every task of the batch (every page of the detail call), with the reasons given for it.
+      type: list
+      elements: dict
+      returned: always
+      sample:
+        - id: 3c1f0b9e-8d2a-4e57-9a1b-6f2e0c4d8ajb01
+          name: mysql-to-mysql-1
+          status: CREATE_FAILED
+          reasons: ["DRS.M05004: Connecting to the source database timed out."]
+      contains:
+        id:
+          description: The task's id, or V(null) when the answer has none.
+          type: str
+          returned: always
+          sample: 3c1f0b9e-8d2a-4e57-9a1b-6f2e0c4d8ajb01
+        name:
+          description: The task's C(base_info.name), or V(null).
+          type: str
+          returned: always
+          sample: mysql-to-mysql-1
+        status:
+          description: The task's status as the service gives it, or V(null).
+          type: str
+          returned: always
+          sample: CREATE_FAILED
+        reasons:
+          description:
+            - What the answer says about the task's failure, one line each, without repeats.
+            - In this order, the task's own C(error_code) and C(error_msg); the C(error_code) and C(error_msg) of its
+              C(network_results) entries, after C(connection test); the messages of its C(logs) entries of level
+              C(error); its failed C(precheck_result.precheck_results) items, each as C(precheck) with the item's
+              name and its C(failed_reason).
+            - Empty when the answer carries none for this task (for example a task that passed).
+          type: list
+          elements: str
+          returned: always
+          sample: ["DRS.M05004: Connecting to the source database timed out."]
 request_stats:
   description: What the run cost.
   returned: always
@@ -268,7 +406,7 @@ request_stats:
       returned: always
       sample: 0
     polls:
-      description: Complete listings made (one without O(wait_for_status)).
+      description: Complete listings made (one without O(wait_for_status)); with O(async_job_ids) a listing covers every id.
       type: int
       returned: always
       sample: 1
@@ -301,10 +439,12 @@ request_id:
 
 import collections
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import read_validation_failures, reasons_summary
 from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import fetch_jobs_page, is_page_too_large
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     COMMITTED,
     STATUSES,
+    VALIDATE_FAILED,
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
@@ -312,11 +452,13 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     count_statuses,
     failure_message,
     job_id,
+    job_status,
     satisfies,
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
     SHORTEST_INTERVAL,
@@ -325,7 +467,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
     wait_until,
 )
 
-QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
+QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
 RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
               wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
@@ -334,13 +476,15 @@ RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concu
 WAIT_TIMEOUT = 1800
 WAIT_SLEEP = 10.0
 
-Listing = collections.namedtuple("Listing", "jobs total_count")
-NOTHING_LISTED = Listing(jobs=[], total_count=0)
+# missing_ids: the selected batch ids that matched no job.
+Listing = collections.namedtuple("Listing", "jobs total_count missing_ids")
+NOTHING_LISTED = Listing(jobs=[], total_count=0, missing_ids=[])
 
 
 class BatchAsyncJobInfo(DrsModule):
     argument_spec = dict(
         async_job_id=dict(type="str"),
+        async_job_ids=dict(type="list", elements="str"),
         status=dict(type="str", choices=list(STATUSES)),
         domain_name=dict(type="str"),
         user_name=dict(type="str"),
@@ -355,32 +499,41 @@ class BatchAsyncJobInfo(DrsModule):
         wait_timeout=dict(type="int"),
         wait_sleep=dict(type="float"),
         return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
+        failure_details=dict(type="bool", default=True),
     )
-    # The last complete listing, which a failure still reports (so an until loop can read it).
+    module_kwargs = dict(mutually_exclusive=[("async_job_id", "async_job_ids")])
+    # The last complete listing and the reasons read, which a failure still reports (an until loop reads them).
     last_listing = NOTHING_LISTED
+    validation_failures = ()
+    # The batch ids asked for (async_job_id or async_job_ids), or None for a listing by filters only.
+    selected = None
 
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
         self.check_options()
+        self.selected = self.selected_ids()
         self.connect(pool_size=params["page_concurrency"])
-        pager = Pager(self.fetch_page, page_size=params["page_size"], concurrency=params["page_concurrency"],
-                      identity=job_id, is_page_too_large=is_page_too_large,
-                      times_throttled=lambda: self.stats.throttled)
+        # One pager per query: each keeps the page size the service accepted across polls.
+        queries = self.selected or [None]
+        pagers = collections.OrderedDict((async_job_id, self.pager(async_job_id, len(queries)))
+                                         for async_job_id in queries)
         wanted = params["wait_for_status"]
         if not wanted:
-            return self.describe(self.list_jobs(pager))
+            listing = self.list_jobs(pagers)
+            return self.describe(listing, self.read_reasons(listing, warn=True)[0])
         clock, sleep = self.wait_clock()
         try:
-            listing = wait_until(lambda: self.list_jobs(pager),
-                                 succeeded=lambda listing: all_satisfy(listing.jobs, wanted),
+            listing = wait_until(lambda: self.list_jobs(pagers),
+                                 succeeded=lambda listing: all_satisfy(listing.jobs, wanted) and not listing.missing_ids,
                                  failed=lambda listing: any_failed(listing.jobs),
                                  timeout=_or(params["wait_timeout"], WAIT_TIMEOUT),
                                  interval=_or(params["wait_sleep"], WAIT_SLEEP), clock=clock, sleep=sleep)
         except WaitFailed as ended:
-            raise ModuleFailure(failure_message(ended.last.jobs))
+            failures, unread = self.read_reasons(ended.last)
+            raise ModuleFailure(failure_message(ended.last.jobs, reasons_summary(failures), unread))
         except WaitTimedOut as ended:
-            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited))
+            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited, ended.last.missing_ids))
         return self.describe(listing)
 
     def check_options(self):
@@ -399,18 +552,67 @@ class BatchAsyncJobInfo(DrsModule):
             self.warn("wait_sleep %s is below the floor of %g second: polls are %g second apart" % (
                 params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
 
-    def list_jobs(self, pager):
-        total_count, jobs = pager.list(self.params["offset"], self.params["limit"])
-        self.last_listing = Listing(jobs, total_count)
+    def selected_ids(self):
+        """The batch ids asked for, without repeats, or None for a listing by the other filters only."""
+        params = self.params
+        if params["async_job_ids"] is not None:
+            ids = [async_job_id.strip() if async_job_id else "" for async_job_id in params["async_job_ids"]]
+            if not ids or not all(ids):
+                self.fail_json(msg="async_job_ids must hold at least one id and no empty one; leave it out to list "
+                                   "by the other filters")
+            return list(collections.OrderedDict.fromkeys(ids))
+        return None if params["async_job_id"] is None else [params["async_job_id"]]
+
+    def pager(self, async_job_id, queries):
+        params = self.params
+        query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
+        if async_job_id is not None:
+            query["async_job_id"] = async_job_id
+        return Pager(lambda offset, size: fetch_jobs_page(self.client, query, params["language"], offset, size),
+                     page_size=params["page_size"], concurrency=max(1, params["page_concurrency"] // queries),
+                     identity=job_id, is_page_too_large=is_page_too_large, times_throttled=lambda: self.stats.throttled)
+
+    def list_jobs(self, pagers):
+        """Every query at once (bounded by page_concurrency), on this run's one session and token."""
+        offset, limit = self.params["offset"], self.params["limit"]
+        listed = map_in_order(lambda pager: pager.list(offset, limit), pagers.values(),
+                              self.params["page_concurrency"])
+        jobs, seen = [], set()
+        for total_count, page in listed:
+            for job in page:
+                # A job listed for two ids would be counted twice; an id that is not text is data, kept as it is.
+                key = job_id(job)
+                if isinstance(key, str):
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                jobs.append(job)
+        missing = [async_job_id for async_job_id, (total_count, page) in zip(pagers, listed)
+                   if async_job_id is not None and not page and not total_count]
+        self.last_listing = Listing(jobs, sum(total_count for total_count, page in listed), missing)
         self.stats.add("listings")
         return self.last_listing
 
-    def fetch_page(self, offset, size):
+    def read_reasons(self, listing, warn=False):
+        """``(validation_failures, why they could not be read)`` of the failed batches selected by id."""
         params = self.params
-        query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
-        return fetch_jobs_page(self.client, query, params["language"], offset, size)
+        failed_ids = list(collections.OrderedDict.fromkeys(
+            job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and isinstance(job_id(job), str)))
+        # A listing by filters only stays one call family however many batches failed.
+        if not failed_ids or self.selected is None or not params["failure_details"]:
+            return [], None
+        try:
+            self.validation_failures = read_validation_failures(
+                self.client, failed_ids, params["language"], concurrency=params["page_concurrency"],
+                page_size=params["page_size"])
+        except ModuleFailure as error:
+            if warn:
+                self.warn("The reasons why %s failed validation could not be read: %s" % (
+                    ", ".join(failed_ids), error.msg))
+            return [], error.msg
+        return self.validation_failures, None
 
-    def describe(self, listing):
+    def describe(self, listing, validation_failures=None):
         """The result: ``status_counts`` and ``total_count`` always describe every listed job."""
         returned = listing.jobs
         if returned and self.params["return_jobs"] == "none":
@@ -419,10 +621,11 @@ class BatchAsyncJobInfo(DrsModule):
             wanted = self.params["wait_for_status"] or COMMITTED
             returned = [job for job in returned if not satisfies(job, wanted)]
         return dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
-                    status_counts=count_statuses(listing.jobs))
+                    status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
+                    validation_failures=list(validation_failures or []))
 
     def result_on_failure(self):
-        return self.describe(self.last_listing)
+        return self.describe(self.last_listing, self.validation_failures)
 
 
 def _or(value, default):

@@ -1,4 +1,4 @@
-"""DRS v5: list batch async jobs, commit one."""
+"""DRS v5: list batch async jobs, commit one (a batch's detail is in detail.py)."""
 
 import json
 import re
@@ -11,7 +11,7 @@ FILTERS = ("async_job_id", "status", "domain_name", "user_name")
 INTEGER = re.compile(r"^[0-9]+$")
 
 
-def _check_call(emulator, request, project_id):
+def check_call(emulator, request, project_id):
     emulator.authenticate(request, project_id)
     if project_id != config.PROJECT_ID:
         raise ApiError(403, "DRS.M00261", "Invalid project ID %s." % project_id)
@@ -37,18 +37,29 @@ def _invalid_parameter(name):
     return ApiError(400, "DRS.M00201", "The value of parameter %s is invalid." % name)
 
 
-def list_jobs(emulator, request, project_id):
-    _check_call(emulator, request, project_id)
+def query_parameters(request):
     params = {}
     for key, value in parse_query(request.raw_query):
         # Empty values (the documented example sends "status=&...") mean "not given".
         if value != "" and key not in params:
             params[key] = value
+    return params
+
+
+def page_parameters(emulator, params):
+    """``(offset, limit)`` of a paged call (list or detail), checked as the service does."""
     page_cap = emulator.arguments.page_cap
     offset = _page_value(params, "offset", 0, 0)
     limit = _page_value(params, "limit", min(config.DEFAULT_LIMIT, page_cap), 1)
     if limit > page_cap:
         raise ApiError(400, "DRS.M00211", "The page size %d exceeds the upper limit %d." % (limit, page_cap))
+    return offset, limit
+
+
+def list_jobs(emulator, request, project_id):
+    check_call(emulator, request, project_id)
+    params = query_parameters(request)
+    offset, limit = page_parameters(emulator, params)
     if params.get("sort_key", "create_time") != "create_time":
         raise _invalid_parameter("sort_key")
     sort_dir = params.get("sort_dir", "desc")
@@ -63,7 +74,7 @@ def list_jobs(emulator, request, project_id):
 
 
 def commit_job(emulator, request, project_id, async_job_id):
-    _check_call(emulator, request, project_id)
+    check_call(emulator, request, project_id)
     try:
         job = emulator.store.commit(async_job_id)
     except KeyError:

@@ -41,7 +41,8 @@ class Statistics:
         with self._lock:
             statuses = dict(self.statuses)
             return {"total": sum(self.routes.values()), "routes": dict(self.routes), "dropped": statuses.pop("None", 0),
-                    "statuses": statuses, "list_calls": self.routes["drs_list"], "iam_token_calls": self.routes["iam_token"],
+                    "statuses": statuses, "list_calls": self.routes["drs_list"],
+                    "detail_calls": self.routes["drs_detail"], "iam_token_calls": self.routes["iam_token"],
                     "max_in_flight": self.max_in_flight}
 
 

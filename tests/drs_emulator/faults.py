@@ -3,9 +3,10 @@
 import threading
 
 ROUTES = {
-    "drs": ("drs_list", "drs_commit"),
+    "drs": ("drs_list", "drs_commit", "drs_detail"),
     "list": ("drs_list",),
     "commit": ("drs_commit",),
+    "detail": ("drs_detail",),
     "token": ("iam_token",),
     "projects": ("iam_projects",),
 }

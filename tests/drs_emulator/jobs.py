@@ -122,6 +122,12 @@ class JobStore:
         for cohort in self.cohorts:
             cohort.advance(now, self.list_calls)
 
+    def find(self, async_job_id):
+        """The job as a list call would show it now, or None."""
+        with self._lock:
+            self._advance()
+            return self.by_id.get(async_job_id)
+
     def commit(self, async_job_id):
         """Commit one validated job; returns it, or raises KeyError (unknown) / ValueError (not validated)."""
         with self._lock:

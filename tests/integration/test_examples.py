@@ -56,6 +56,7 @@ def test_every_example_runs(ansible, start_emulator):
     jobs = make_jobs(80, statuses=("COMMIT_SUCCESS", "AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS",
                                    "ASYNC_JOB_VALIDATE_FAILED"))
     batch = jobs[1]["async_job_id"]
+    failed = jobs[3]["async_job_id"]
     emulator = start_emulator(seed_jobs=jobs)
     state = emulator.state
     tasks = example_tasks()
@@ -69,7 +70,7 @@ def test_every_example_runs(ansible, start_emulator):
         # the access keys from its environment: blank the user's variables for the module only, since two
         # credential sets in one environment are an error (empty values count as unset).
         "environment": {"HW_USER_NAME": "", "HW_USER_PASSWORD": "", "HW_DOMAIN_NAME": ""},
-        "vars": {"drs_batch_id": batch},
+        "vars": {"drs_batch_id": batch, "drs_failed_batch_ids": [failed]},
         "tasks": tasks,
     }], env={
         "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
@@ -96,3 +97,5 @@ def test_every_example_runs(ansible, start_emulator):
             assert len(result["jobs"]) == min(options["limit"], len(jobs)), task["name"]
         if options.get("iam_user_name"):
             assert result["request_stats"]["iam_calls"] == 1, task["name"]
+        if "drs_failed_batch_ids" in str(options.get("async_job_ids")):
+            assert [failure["async_job_id"] for failure in result["validation_failures"]] == [failed]

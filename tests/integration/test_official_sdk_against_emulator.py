@@ -1,4 +1,4 @@
-"""The official SDK (huaweicloudsdkdrs, test-only) lists jobs from the emulator with AK/SK.
+"""The official SDK (huaweicloudsdkdrs, test-only) lists jobs, reads a batch's detail and commits with AK/SK.
 
 This proves the emulator speaks the real protocol: the SDK signs requests its own way (SDK-HMAC-SHA256,
 X-Project-Id, X-Security-Token), looks up the project id through IAM, verifies TLS with the emulator's CA
@@ -19,6 +19,7 @@ TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS_DIRECTORY not in sys.path:
     sys.path.insert(0, TESTS_DIRECTORY)
 
+from drs_emulator.detail import task_count  # noqa: E402  pylint: disable=wrong-import-position
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("huaweicloudsdkdrs") is None,
@@ -57,7 +58,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.region.region import Region
-from huaweicloudsdkdrs.v5 import CommitAsyncJobRequest, DrsClient, ListAsyncJobsRequest
+from huaweicloudsdkdrs.v5 import CommitAsyncJobRequest, DrsClient, ListAsyncJobDetailRequest, ListAsyncJobsRequest
 
 
 def client(credentials):
@@ -99,6 +100,19 @@ result["looked_up_total"] = looked_up.list_async_jobs(ListAsyncJobsRequest(limit
 committed = permanent.commit_async_job(CommitAsyncJobRequest(async_job_id=sys.argv[2]))
 result["commit"] = committed.job.to_dict()
 
+tasks, total = [], None
+while total is None or len(tasks) < total:
+    page = permanent.list_async_job_detail(ListAsyncJobDetailRequest(
+        async_job_id=sys.argv[3], offset=len(tasks), limit=1, x_language="en-us"))
+    total = page.total_count
+    tasks.extend(page.jobs)
+result["detail"] = {
+    "total": total, "ids": len({task.id for task in tasks}), "names": [task.base_info.name for task in tasks],
+    "failed_reason": tasks[0].precheck_result.precheck_results[0].failed_reason,
+    "log_levels": [log.level for log in tasks[0].logs],
+    "network_error": tasks[1].network_results[0].error_code,
+}
+
 try:
     client(BasicCredentials(state["access_key"], "wrong-secret", state["project_id"])).list_async_jobs(
         ListAsyncJobsRequest(limit=1))
@@ -109,17 +123,19 @@ result["attempts"] = attempts
 print(json.dumps(result))
 '''
 
-JOBS = [{"async_job_id": "validated-job", "status": "AUTO_PARAM_VALIDATE_SUCCESS", "create_time": "2026-11-01T00:00:00Z"}]
+JOBS = [{"async_job_id": "validated-job", "status": "AUTO_PARAM_VALIDATE_SUCCESS", "create_time": "2026-11-01T00:00:00Z"},
+        {"async_job_id": "failed-job", "status": "ASYNC_JOB_VALIDATE_FAILED", "create_time": "2026-11-01T00:00:01Z"}]
 
 
-def test_official_sdk_lists_and_commits_with_aksk(tmp_path):
+def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     environment = {key: value for key, value in os.environ.items()
                    if not key.lower().endswith("_proxy") and not key.startswith("HUAWEICLOUD_SDK_")}
     environment["HOME"] = str(home)
     with EmulatorProcess(seed=249, seed_jobs=JOBS, initial_status="COMMIT_SUCCESS") as emulator:
-        completed = subprocess.run([sys.executable, "-c", SDK_SCRIPT, json.dumps(emulator.state), "validated-job"],
+        completed = subprocess.run([sys.executable, "-c", SDK_SCRIPT, json.dumps(emulator.state), "validated-job",
+                                    "failed-job"],
                                    env=environment, capture_output=True, text=True, timeout=120, check=False)
         assert completed.returncode == 0, completed.stderr
         result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -127,14 +143,19 @@ def test_official_sdk_lists_and_commits_with_aksk(tmp_path):
 
     port = int(emulator.state["url"].rsplit(":", 1)[1])
     assert result["attempts"] and all(attempt == ["127.0.0.1", port] for attempt in result["attempts"]), result["attempts"]
-    assert result["total"] == 250 and result["unique_ids"] == 250
+    assert result["total"] == 251 and result["unique_ids"] == 251
     assert result["filtered_total"] > 0 and len(result["filtered"]) == 5
     assert all(job["user_name"] == "demo-user" and job["domain_name"] == "demo-domain" for job in result["filtered"])
     times = [job["create_time"] for job in result["filtered"]]
     assert times == sorted(times)
-    assert result["temporary_total"] == 250
+    assert result["temporary_total"] == 251
     assert result["looked_up_total"] == 249
     assert result["commit"] == {"async_job_id": "validated-job", "status": "COMMIT_SUCCESS", "msg": ""}
     assert result["bad_signature"] == [401, "APIGW.0301", True]
+    detail = result["detail"]
+    assert detail["total"] == task_count("failed-job") == detail["ids"] == len(detail["names"])
+    assert detail["names"][0] == "mysql-to-mysql-failed-j-1"
+    assert detail["failed_reason"] and detail["network_error"] and "error" in detail["log_levels"]
     assert stats["routes"]["iam_projects"] == 1
     assert stats["routes"]["drs_list"] == 3 + 1 + 1 + 1 + 1
+    assert stats["routes"]["drs_detail"] == detail["total"]

@@ -113,7 +113,8 @@ class FakeDrs(object):
     def drs_calls(self):
         return [call for call in self.calls if "/batch-async-jobs" in call.path]
 
-    def handle(self, call):
+    def take_fault(self, call):
+        """The first fault whose predicate matches ``call`` (removed), raised when it is an exception; or None."""
         with self.lock:
             for index, (predicate, response) in enumerate(self.faults):
                 if predicate(call):
@@ -121,6 +122,12 @@ class FakeDrs(object):
                     if isinstance(response, BaseException):
                         raise response
                     return response
+        return None
+
+    def handle(self, call):
+        fault = self.take_fault(call)
+        if fault is not None:
+            return fault
         if call.path == "/v3/auth/tokens" and call.method == "POST":
             body = json.loads(call.data.decode("utf-8"))
             password = body["auth"]["identity"]["password"]["user"]["password"]
