@@ -17,7 +17,7 @@ TOKEN_EXPIRED_CODES = frozenset(("APIGW.0307", "DRS.M00100"))
 
 
 class DrsClient(object):
-    """Sends authenticated GET requests to DRS through a transport, renewing a password login's token once.
+    """Sends authenticated requests to DRS through a transport, renewing a password login's token once.
 
     Exactly one of ``auth_token``, ``signer`` (access keys) and ``password_login`` is given.
     """
@@ -36,25 +36,36 @@ class DrsClient(object):
 
     def get_json(self, path, query=None, headers=None, action=None):
         """GET ``path`` on the DRS endpoint and return the parsed JSON body."""
+        return self._request_json("GET", path, query, headers, action, retry=True)
+
+    def post_json(self, path, headers=None, action=None):
+        """POST ``path`` (no body) once and return the parsed JSON body.
+
+        Never retried here: a POST that failed on the way may still have landed, so its caller reads the
+        state before sending it again. (A rejected expired token did not land: the login is renewed once.)
+        """
+        return self._request_json("POST", path, None, headers, action, retry=False)
+
+    def _request_json(self, method, path, query, headers, action, retry):
         headers = dict(headers or {})
         if self.signer is not None:
             headers["X-Project-Id"] = self.project_id
         token = self.password_login.current_token() if self.password_login else self.auth_token
         try:
-            response = self._get(path, query, headers, token, action)
+            response = self._send(method, path, query, headers, token, action, retry)
         except ApiError as error:
             # A token the module obtained is renewed once; a token the user gave is not ours to renew.
             if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
                 raise
-            response = self._get(path, query, headers, self.password_login.renew(token), action)
+            response = self._send(method, path, query, headers, self.password_login.renew(token), action, retry)
         return parse_json(response, action, self.transport.scrub)
 
-    def _get(self, path, query, headers, token, action):
+    def _send(self, method, path, query, headers, token, action, retry):
         if token is not None:
             headers = dict(headers, **{"X-Auth-Token": token})
         sign = self.signer.sign if self.signer is not None else None
-        return self.transport.send("GET", self.endpoint, path, query=query, headers=headers, sign=sign,
-                                   action=action)
+        return self.transport.send(method, self.endpoint, path, query=query, headers=headers, sign=sign,
+                                   action=action, retry=retry)
 
 
 def connect(settings, transport, clock):

@@ -236,14 +236,16 @@ class HttpTransport(object):
         return outcome["answer"]
 
     def send(self, method, base_url, path, query=None, headers=None, body=None, sign=None, action=None,
-             count_in=None, status_hints=None):
+             count_in=None, status_hints=None, retry=True):
         """Send one logical request and return the final ``requests`` response.
 
         ``sign(method, path, query_string, headers, body)`` adds credentials to each attempt. Retries 429,
-        5xx and connection errors up to ``max_retries`` times; any other non-2xx answer is raised as an
+        5xx and connection errors up to ``max_retries`` times, unless ``retry`` is false (a request that is not
+        idempotent: its caller decides what to do after a failure); any other non-2xx answer is raised as an
         ApiError (with ``status_hints``, status -> hint, for this call). Each attempt counts as a request,
         and also in the ``count_in`` entry of the stats when given.
         """
+        max_retries = self.max_retries if retry else 0
         split = urlsplit(base_url)
         full_path = split.path.rstrip("/") + path
         query_string = canonical_query(query or ())
@@ -282,7 +284,7 @@ class HttpTransport(object):
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
-                if attempt < self.max_retries and not _is_unknown_host(error):
+                if attempt < max_retries and not _is_unknown_host(error):
                     self._pause(attempt, None)
                     attempt += 1
                     continue
@@ -308,7 +310,7 @@ class HttpTransport(object):
                 return response
             if status == 429:
                 self.stats.add("throttled")
-            if status in RETRY_STATUS_CODES and attempt < self.max_retries:
+            if status in RETRY_STATUS_CODES and attempt < max_retries:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
                 response.close()
                 self._pause(attempt, retry_after)
