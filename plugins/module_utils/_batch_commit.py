@@ -38,8 +38,9 @@ def commit_batch(client, async_job_id, attempts=1, pause=None, language="en-us")
 
     ``answer`` is the ``job`` object of the commit answer (``{async_job_id, status, msg}``), or None when a
     failed attempt turned out to have landed; ``job`` is the batch as read after a failed attempt (else None).
-    At most ``attempts`` POSTs are sent, and one is repeated only when the batch, read after the failure,
-    still waits for its commit; ``pause(attempt)`` runs before a repeat. Raises ModuleFailure otherwise.
+    At most ``attempts`` POSTs are sent, and one is repeated only when the failure may have been on the way
+    (not a rejection) and the batch, read after it, still waits for its commit; ``pause(attempt)`` runs
+    before that read. Raises ModuleFailure otherwise.
     """
     action = COMMITTING % async_job_id
     path = batch_jobs_path(client.project_id, async_job_id, "commit")
@@ -48,15 +49,17 @@ def commit_batch(client, async_job_id, attempts=1, pause=None, language="en-us")
         try:
             payload = client.post_json(path, {"X-Language": language}, action)
         except ModuleFailure as error:
+            attempt += 1
+            repeat = _may_have_landed(error) and attempt < attempts
+            if repeat and pause is not None:
+                # Also gives a commit that landed the time to show in the list.
+                pause(attempt - 1)
             job = _read_after_failure(client, async_job_id, language, error)
             if job_status(job) == COMMITTED:
                 return None, job
-            attempt += 1
-            if not _may_have_landed(error) or job_status(job) != VALIDATED or attempt >= attempts:
+            if not repeat or job_status(job) != VALIDATED:
                 raise ModuleFailure("%s. Read after this failure, the batch is %s, so the commit was not sent again" % (
                     error.msg.rstrip("."), job_status(job) if job else "not listed"), job=job or {}, **error.result)
-            if pause is not None:
-                pause(attempt - 1)
             continue
         answer = payload.get("job") if isinstance(payload, dict) else None
         return (answer if isinstance(answer, dict) else {}), None
