@@ -1,4 +1,4 @@
-"""Every task of the module's EXAMPLES runs, as written, against the emulator.
+"""Every task of each module's EXAMPLES runs, as written, against the emulator.
 
 The tasks are read from the module file (never imported), put in a play whose module_defaults only
 point the collection's group at the emulator (endpoints and CA), and run with the credentials in the
@@ -7,38 +7,52 @@ environment, as the EXAMPLES' header says they come.
 
 import ast
 
+import pytest
 import yaml
 
 from support.ansible_env import REPO_ROOT
 from support.ansible_runner import GROUP, MODULE
 from support.jobs import make_jobs
 
-MODULE_FILE = REPO_ROOT / "plugins" / "modules" / "drs_batch_async_job_info.py"
+COMMIT_MODULE = "hwcloud.drs.drs_batch_async_job"
+# Every module of the collection: a new module's EXAMPLES are checked here too.
+MODULES = sorted("hwcloud.drs." + path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py")
+                 if not path.name.startswith("_"))
 
 
-def documentation_string(name):
-    for node in ast.parse(MODULE_FILE.read_text()).body:
+def module_file(module):
+    return REPO_ROOT / "plugins" / "modules" / (module.rsplit(".", 1)[1] + ".py")
+
+
+def documentation_string(name, module=MODULE):
+    path = module_file(module)
+    for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == name for target in node.targets):
             return node.value.value
-    raise AssertionError("%s has no %s" % (MODULE_FILE, name))
+    raise AssertionError("%s has no %s" % (path, name))
 
 
-def example_tasks():
-    tasks = yaml.safe_load(documentation_string("EXAMPLES"))
+def example_tasks(module=MODULE):
+    tasks = yaml.safe_load(documentation_string("EXAMPLES", module))
     assert isinstance(tasks, list) and tasks, "EXAMPLES must be a list of tasks"
     return tasks
 
 
-def test_examples_use_fully_qualified_names_and_valid_choices():
-    documentation = yaml.safe_load(documentation_string("DOCUMENTATION"))
+def test_every_module_has_its_examples_run():
+    assert MODULES == sorted([MODULE, COMMIT_MODULE]), "run the EXAMPLES of a new module in this file"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_examples_use_fully_qualified_names_and_valid_choices(module):
+    documentation = yaml.safe_load(documentation_string("DOCUMENTATION", module))
     options = documentation["options"]
-    for task in example_tasks():
+    for task in example_tasks(module):
         assert task.get("name"), task
         modules = [key for key in task if "." in key]
         assert len(modules) == 1, ("one FQCN action per task", task)
-        if modules[0] != MODULE:
+        if modules[0] != module:
             continue
-        for option, value in (task[MODULE] or {}).items():
+        for option, value in (task[module] or {}).items():
             assert option in options or option in CONNECTION_OPTIONS, (task["name"], option)
             choices = options.get(option, {}).get("choices")
             if choices and "{{" not in str(value):
@@ -99,3 +113,33 @@ def test_every_example_runs(ansible, start_emulator):
             assert result["request_stats"]["iam_calls"] == 1, task["name"]
         if "drs_failed_batch_ids" in str(options.get("async_job_ids")):
             assert [failure["async_job_id"] for failure in result["validation_failures"]] == [failed]
+
+
+def test_every_commit_example_runs(ansible, start_emulator):
+    # The batch the examples commit has passed validation, and so have the ones committed in a loop.
+    jobs = make_jobs(6, statuses=("AUTO_PARAM_VALIDATE_SUCCESS",))
+    emulator = start_emulator(seed_jobs=jobs)
+    state = emulator.state
+    tasks = example_tasks(COMMIT_MODULE)
+    run = ansible.playbook([{
+        "name": "EXAMPLES of %s" % COMMIT_MODULE,
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {GROUP: {"endpoint": state["url"], "iam_endpoint": state["url"],
+                                    "ca_path": state["ca_path"]}},
+        "vars": {"drs_batch_id": jobs[0]["async_job_id"], "drs_batch_ids": [job["async_job_id"] for job in jobs[1:3]]},
+        # Then every batch, read back with the info module.
+        "tasks": tasks + [{"name": "read the batches back", MODULE: {}}],
+    }], env={
+        "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
+        "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],
+    }).assert_ok()
+
+    for task in tasks:
+        result = run.task(task["name"])
+        assert not result.get("failed") and not result.get("skipped"), (task["name"], result)
+    assert run.task(tasks[0]["name"])["changed"] is True  # check mode: would commit
+    committed = [job["async_job_id"] for job in run.task("read the batches back")["jobs"]
+                 if job["status"] == "COMMIT_SUCCESS"]
+    assert sorted(committed) == sorted(job["async_job_id"] for job in jobs[:3])
+    assert emulator.stats()["routes"]["drs_commit"] == 3
