@@ -129,7 +129,7 @@ def test_every_commit_example_runs(ansible, start_emulator):
                                     "ca_path": state["ca_path"]}},
         "vars": {"drs_batch_id": jobs[0]["async_job_id"], "drs_batch_ids": [job["async_job_id"] for job in jobs[1:3]]},
         # Then every batch, read back with the info module.
-        "tasks": tasks + [{"name": "read the batches back", MODULE: {}}],
+        "tasks": tasks + [{"name": "read the batches back", MODULE: {"region": state["region"]}}],
     }], env={
         "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
         "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],

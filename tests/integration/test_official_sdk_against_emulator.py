@@ -1,4 +1,5 @@
-"""The official SDK (huaweicloudsdkdrs, test-only) lists jobs, reads a batch's detail and commits with AK/SK.
+"""The official SDK (huaweicloudsdkdrs, test-only) lists jobs, reads a batch's detail and commits with AK/SK;
+the commit module then leaves the batch the SDK committed alone.
 
 This proves the emulator speaks the real protocol: the SDK signs requests its own way (SDK-HMAC-SHA256,
 X-Project-Id, X-Security-Token), looks up the project id through IAM, verifies TLS with the emulator's CA
@@ -21,6 +22,7 @@ if TESTS_DIRECTORY not in sys.path:
 
 from drs_emulator.detail import task_count  # noqa: E402  pylint: disable=wrong-import-position
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from support.module_options import connection  # noqa: E402  pylint: disable=wrong-import-position
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("huaweicloudsdkdrs") is None,
                                 reason="the official SDK (huaweicloudsdkdrs) is not installed")
@@ -99,6 +101,13 @@ result["looked_up_total"] = looked_up.list_async_jobs(ListAsyncJobsRequest(limit
 
 committed = permanent.commit_async_job(CommitAsyncJobRequest(async_job_id=sys.argv[2]))
 result["commit"] = committed.job.to_dict()
+# The commit's errors, as the SDK models them: committed already, failed validation, unknown batch.
+result["commit_errors"] = {}
+for async_job_id in (sys.argv[2], sys.argv[3], "no-such-batch"):
+    try:
+        permanent.commit_async_job(CommitAsyncJobRequest(async_job_id=async_job_id))
+    except ClientRequestException as error:
+        result["commit_errors"][async_job_id] = [error.status_code, error.error_code, bool(error.request_id)]
 
 tasks, total = [], None
 while total is None or len(tasks) < total:
@@ -127,7 +136,7 @@ JOBS = [{"async_job_id": "validated-job", "status": "AUTO_PARAM_VALIDATE_SUCCESS
         {"async_job_id": "failed-job", "status": "ASYNC_JOB_VALIDATE_FAILED", "create_time": "2026-11-01T00:00:01Z"}]
 
 
-def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path):
+def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path, ansible):
     home = tmp_path / "home"
     home.mkdir()
     environment = {key: value for key, value in os.environ.items()
@@ -140,6 +149,9 @@ def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path):
         assert completed.returncode == 0, completed.stderr
         result = json.loads(completed.stdout.strip().splitlines()[-1])
         stats = emulator.stats()
+        # What the SDK committed, the commit module finds committed: nothing more to do.
+        module_run = ansible.adhoc(dict(connection(emulator.state), async_job_id="validated-job"),
+                                   module="hwcloud.drs.drs_batch_async_job").assert_ok()
 
     port = int(emulator.state["url"].rsplit(":", 1)[1])
     assert result["attempts"] and all(attempt == ["127.0.0.1", port] for attempt in result["attempts"]), result["attempts"]
@@ -151,6 +163,11 @@ def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path):
     assert result["temporary_total"] == 251
     assert result["looked_up_total"] == 249
     assert result["commit"] == {"async_job_id": "validated-job", "status": "COMMIT_SUCCESS", "msg": ""}
+    assert result["commit_errors"] == {"validated-job": [400, "DRS.10000001", True],
+                                       "failed-job": [400, "DRS.10000001", True],
+                                       "no-such-batch": [400, "DRS.10000010", True]}
+    assert stats["routes"]["drs_commit"] == 4
+    assert module_run.module_result()["changed"] is False
     assert result["bad_signature"] == [401, "APIGW.0301", True]
     detail = result["detail"]
     assert detail["total"] == task_count("failed-job") == detail["ids"] == len(detail["names"])
