@@ -32,6 +32,7 @@ def extra_vars(emulator, style, via_role=False, **gate):
     return variables
 
 
+# A broken gate fails fast: the playbook's gate_timeout is 30 s unless a case says otherwise.
 # name: (emulator options, credential style, pass credentials through commit_gate_auth, gate vars,
 #        what the output must say)
 CASES = {
@@ -46,15 +47,25 @@ CASES = {
         dict(validate_after_calls=2), "temporary", True,
         dict(gate_expect="passed", gate_user_name="migration-bot", gate_domain_name="demo-domain",
              gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), ["commit_gate: passed"]),
+    # Validation ends on the third listing of the four ids (a look, then two polls of the wait).
+    "committed by the gate, by ids": (
+        dict(validate_after_calls=12), "aksk", False,
+        dict(gate_expect="passed", gate_job_ids=BATCH_IDS, gate_commit=True, gate_committed_job_ids=BATCH_IDS),
+        ["commit_gate: passed", "committed 4 batch(es)"]),
+    "committed by the gate, by user, credentials in commit_gate_auth": (
+        dict(validate_after_calls=1), "password", True,
+        dict(gate_expect="passed", gate_user_name="migration-bot", gate_commit=True,
+             gate_committed_job_ids=BATCH_IDS, gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"),
+        ["commit_gate: passed", "4 job(s) to reach COMMIT_SUCCESS"]),
     "failed validation": (
         dict(validate_after_calls=2, fail_ids="gate-002"), "token", False,
         dict(gate_expect="failed_validation", gate_job_ids=BATCH_IDS, gate_failed_job_ids=["gate-002"],
-             gate_timeout=300),
+             gate_expect_reasons=True),
         ["failed validation", "gate-002", "ASYNC_JOB_VALIDATE_FAILED"]),
     "failed validation, by user": (
         dict(validate_after_calls=1, fail_ids="gate-001,gate-003"), "password", True,
         dict(gate_expect="failed_validation", gate_user_name="migration-bot",
-             gate_failed_job_ids=["gate-001", "gate-003"], gate_timeout=300),
+             gate_failed_job_ids=["gate-001", "gate-003"]),
         ["gate-001", "gate-003"]),
     "validated but not committed": (
         dict(validate_after_calls=0), "aksk", True,
@@ -66,14 +77,18 @@ CASES = {
              gate_pending_job_ids=BATCH_IDS),
         ["Timed out", "not committed"]),
     "no match, by ids": (
-        {}, "aksk", False, dict(gate_expect="no_match", gate_job_ids=[NO_SUCH_ID], gate_timeout=600),
+        {}, "aksk", False, dict(gate_expect="no_match", gate_job_ids=[NO_SUCH_ID]),
         ["no batch async job matches", NO_SUCH_ID]),
     "no match, by user": (
-        {}, "aksk", False, dict(gate_expect="no_match", gate_user_name="no-such-user", gate_timeout=600),
+        {}, "aksk", False, dict(gate_expect="no_match", gate_user_name="no-such-user"),
         ["no batch async job matches", "user_name=no-such-user"]),
 }
 # A gate that passes and one that stops: the smoke set, run on every ansible-core release.
 SMOKE_CASES = ("committed, by ids", "failed validation")
+# The cases other tests read, run whenever one of those tests is selected.
+CASES_READ = {"test_gate_looks_and_waits_in_two_module_runs_however_many_ids": "committed, by ids",
+              "test_gate_commits_each_validated_batch_once": "committed by the gate, by ids",
+              "test_gate_waits_share_one_deadline": "committed by the gate, by ids"}
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +103,7 @@ def gate_runs(request, module_ansible, start_module_emulator):
     # and runs its playbook, so the playbooks run concurrently.
     selected = {item.callspec.params["case"] for item in request.session.items
                 if item.originalname == "test_gate_outcome"}
-    if any(item.originalname == "test_gate_waits_inside_the_module_not_per_poll" for item in request.session.items):
-        selected.add("committed, by ids")
+    selected.update(CASES_READ[item.originalname] for item in request.session.items if item.originalname in CASES_READ)
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {case: pool.submit(run, case) for case in sorted(selected)}
         return {case: future.result() for case, future in futures.items()}
@@ -105,10 +119,36 @@ def test_gate_outcome(gate_runs, case):
     assert_no_secret([run.stdout, run.stderr], emulator)
 
 
-def test_gate_waits_inside_the_module_not_per_poll(gate_runs):
-    """With a list of ids: one look per id, then one waiting run per id not there yet (never one run per poll)."""
+def module_runs(run):
+    """``[(task name, result)]`` of the role's info module runs (a looped task's result has no request_stats)."""
+    return [(name, result) for name, result in run.task_results()
+            if name.startswith("hwcloud.drs.commit_gate : ") and "request_stats" in result]
+
+
+def test_gate_looks_and_waits_in_two_module_runs_however_many_ids(gate_runs):
+    """All ids in one look and one wait (never one run per id, nor per poll)."""
     _emulator, run = gate_runs["committed, by ids"]
-    module_runs = [result for name, result in run.task_results()
-                   if name.startswith("hwcloud.drs.commit_gate : ") and "request_stats" in result]
-    assert len(module_runs) <= 2 * len(BATCH_IDS), [name for name, _result in run.task_results()]
-    assert any(result["request_stats"]["polls"] > 1 for result in module_runs)
+    runs = module_runs(run)
+    assert len(runs) == 2, [name for name, _result in run.task_results()]
+    assert runs[-1][1]["request_stats"]["polls"] > 1
+
+
+def test_gate_commits_each_validated_batch_once(gate_runs):
+    emulator, run = gate_runs["committed by the gate, by ids"]
+    names = [name for name, _result in module_runs(run)]
+    # a look, a wait for validation, then a wait for the commit; the commits are one looped task
+    assert len(names) == 3, names
+    assert emulator.stats()["routes"]["drs_commit"] == len(BATCH_IDS)
+
+
+def test_gate_waits_share_one_deadline(gate_runs):
+    """The wait for validation and the wait for the commit share commit_gate_timeout: the second one only
+    gets the time left, never the whole timeout again."""
+    _emulator, run = gate_runs["committed by the gate, by ids"]
+    waits = [result for _name, result in module_runs(run) if result["invocation"]["module_args"]["wait_for_status"]]
+    assert len(waits) == 2, waits
+    (first, second) = [result["invocation"]["module_args"]["wait_timeout"] for result in waits]
+    first_seconds = waits[0]["_seconds"]
+    assert first_seconds >= 1, waits[0]  # validation took two polls
+    assert first <= 30
+    assert second <= first - int(first_seconds), (first, first_seconds, second)
