@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# make demo: start the offline DRS emulator with a realistic batch (24 MySQL -> MySQL jobs that validate,
-# then commit by themselves about 15 s later), run tools/demo.yml (list the jobs, wait for the commit
-# through the hwcloud.drs.commit_gate role, print jobs per status), stop the emulator.
+# make demo: start the offline DRS emulator with a realistic batch (24 MySQL -> MySQL jobs that validate about
+# 6 s after the start, one of another user that fails validation), run tools/demo.yml (list the jobs, wait
+# for validation, read why the failed batch failed, commit the batch through the hwcloud.drs.commit_gate role
+# with commit_gate_commit, print jobs per status), stop the emulator.
 # Nothing is left running: the emulator is stopped on every exit path, and it also exits by itself
 # when this script is gone (--parent-pid).
 #
-# Needs the virtualenv make creates (PY=.venv/dev/bin/python by default, or give PY=/path/to/python).
+# Installs only what the demo needs (tools/requirements-demo.txt: ansible-core, requests, cryptography) into
+# .venv/demo, once; PY=/path/to/python runs it with an interpreter that already has them instead.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PY=${PY:-$repo/.venv/dev/bin/python}
+if [ -z "${PY:-}" ]; then
+    # shellcheck source=tools/venv-common.sh
+    source "$repo/tools/venv-common.sh"
+    python=$("$repo/tools/find-python.sh" 3.13 3.12) || {
+        echo "demo: Python 3.12 or 3.13 is needed (ansible-core 2.21), on PATH or installed with pyenv" >&2
+        exit 3
+    }
+    echo "== preparing .venv/demo: ansible-core, requests, cryptography (the first time only; a minute or so)"
+    VENV_PROGRESS=1 ensure_venv "$repo/.venv/demo" "$python" "$repo/tools/requirements-demo.txt"
+    PY=$repo/.venv/demo/bin/python
+fi
 bin=$(dirname "$PY")
 if [ ! -x "$PY" ] || [ ! -x "$bin/ansible-playbook" ]; then
-    echo "demo: $PY with ansible-playbook beside it is needed; run 'make demo' (it creates .venv)" >&2
+    echo "demo: $PY with ansible-playbook beside it is needed" >&2
     exit 2
 fi
 
@@ -32,7 +44,7 @@ trap 'exit 143' TERM
 echo "== starting the DRS emulator on 127.0.0.1 (HTTPS, its own CA)"
 PYTHONPATH="$repo/tests${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m drs_emulator \
     --port 0 --seed-file "$repo/tools/demo.json" \
-    --validate-after-seconds 6 --auto-commit-after-seconds 15 \
+    --validate-after-seconds 6 \
     --state-file "$work/emulator.json" --parent-pid $$ \
     >"$work/emulator.out" 2>"$work/emulator.err" &
 emulator_pid=$!

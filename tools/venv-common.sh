@@ -21,9 +21,15 @@ ensure_venv() {
     fi
     echo "== installing $(basename "$requirements") into $dir" >&2
     # Some machines' pip configuration names local package folders that do not exist: pip warns once per
-    # package, which only buries the real messages.
-    "$dir/bin/python" -m pip install --disable-pip-version-check --quiet --requirement "$requirements" "$@" 2>&1 \
-        | { grep -v "^WARNING: Location 'file:" >&2 || true; }
+    # package, which only buries the real messages. VENV_PROGRESS=1 shows one line per package instead of
+    # silence (the demo: a user waits for it).
+    local verbosity=--quiet shown="^WARNING: Location 'file:"
+    if [ "${VENV_PROGRESS:-0}" = 1 ]; then
+        verbosity=--progress-bar=off
+        shown="^WARNING: Location 'file:|^ *(Requirement already satisfied|Using cached|Downloading|Obtaining|  )"
+    fi
+    "$dir/bin/python" -m pip install --disable-pip-version-check "$verbosity" --requirement "$requirements" "$@" 2>&1 \
+        | { grep -Ev "$shown" >&2 || true; }
     [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
     printf '%s\n' "$wanted" > "$stamp"
 }

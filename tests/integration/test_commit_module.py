@@ -16,8 +16,7 @@ def job(async_job_id, status, index):
 
 
 TABLE_JOBS = [job("committed", "COMMIT_SUCCESS", 0), job("validated", "AUTO_PARAM_VALIDATE_SUCCESS", 1),
-              job("validating", "ASYNC_JOB_VALIDATING", 2), job("still-validating", "ASYNC_JOB_VALIDATING", 3),
-              job("failed", "ASYNC_JOB_VALIDATE_FAILED", 4)]
+              job("still-validating", "ASYNC_JOB_VALIDATING", 3), job("failed", "ASYNC_JOB_VALIDATE_FAILED", 4)]
 
 
 def commit_task(name, async_job_id, **options):
@@ -28,15 +27,14 @@ def commit_task(name, async_job_id, **options):
 
 @pytest.fixture(scope="module")
 def table_run(module_ansible, start_module_emulator):
-    # The validating batches pass validation 8 s after the start: the "without wait" case runs first, before that.
-    emulator = start_module_emulator(seed_jobs=TABLE_JOBS, validate_after_seconds=8)
+    # The validating batch stays so (test_a_validating_batch_is_waited_for_then_committed covers the wait).
+    emulator = start_module_emulator(seed_jobs=TABLE_JOBS, validate_after_seconds=3600)
     tasks = [
         commit_task("validating without wait", "still-validating", wait=False),
         dict(commit_task("check mode", "validated"), check_mode=True, diff=True),
         commit_task("committed", "committed"),
         commit_task("validated", "validated"),
         commit_task("validated again", "validated"),
-        commit_task("validating", "validating"),
         commit_task("failed", "failed"),
         commit_task("missing", "no-such-batch"),
     ]
@@ -62,11 +60,6 @@ def test_the_behaviour_table(table_run):
     without_wait = run.task("validating without wait")
     assert without_wait["failed"] and "still ASYNC_JOB_VALIDATING" in without_wait["msg"]
 
-    validating = run.task("validating")
-    assert validating["changed"] is True and validating["job"]["status"] == "COMMIT_SUCCESS"
-    assert validating["diff"]["before"] == {"status": "ASYNC_JOB_VALIDATING"}
-    assert validating["request_stats"]["polls"] > 1
-
     failed = run.task("failed")
     assert failed["failed"] and "failed validation" in failed["msg"] and "failed" in failed["msg"]
     assert "validation_failures" in failed and failed["job"]["status"] == "ASYNC_JOB_VALIDATE_FAILED"
@@ -74,8 +67,8 @@ def test_the_behaviour_table(table_run):
     missing = run.task("missing")
     assert missing["failed"] and "no-such-batch" in missing["msg"] and missing["job"] == {}
 
-    # Only the two batches that passed validation were committed, each once; check mode sent nothing.
-    assert stats["routes"].get("drs_commit", 0) == 2
+    # Only the batch that passed validation was committed, once; check mode sent nothing.
+    assert stats["routes"].get("drs_commit", 0) == 1
     assert_no_secret([run.stdout, run.stderr], emulator)
 
 
@@ -88,6 +81,17 @@ def test_a_failed_batch_fails_quoting_its_reasons(table_run):
     assert failed["validation_failures"] and failed["validation_failures"][0]["async_job_id"] == "failed"
     reasons = [reason for task in failed["validation_failures"][0]["tasks"] for reason in task["reasons"]]
     assert reasons and reasons[0] in failed["msg"]
+
+
+def test_a_validating_batch_is_waited_for_then_committed(ansible, start_emulator):
+    # Validation ends once 2 list calls were answered: the module's first read sees it validating.
+    emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_calls=2)
+    run = ansible.adhoc(dict(connection(emulator.state), async_job_id="validating", wait_sleep=0.3),
+                        module=COMMIT_MODULE).assert_ok()
+    result = run.module_result()
+    assert result["changed"] is True and result["job"]["status"] == "COMMIT_SUCCESS"
+    assert result["request_stats"]["polls"] > 2
+    assert emulator.stats()["routes"]["drs_commit"] == 1
 
 
 def test_diff_mode_shows_the_status_before_and_after(ansible, start_emulator):
@@ -128,7 +132,8 @@ def test_a_commit_that_fails_is_repeated_only_after_reading_the_batch(ansible, s
 
 def test_a_long_wait_under_async_prints_a_line_at_every_poll(ansible, start_emulator):
     """The guide's advice for CI jobs that end after some minutes of silence: async + poll."""
-    emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_seconds=5)
+    # Validation ends after 16 reads, about 8 s into the module's wait (polls every 0.5 s), whenever it starts.
+    emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_calls=16)
     run = ansible.play([{
         "name": "commit once validated",
         COMMIT_MODULE: {"async_job_id": "validating", "wait_sleep": 0.5, "wait_timeout": 60},
