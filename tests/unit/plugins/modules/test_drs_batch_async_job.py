@@ -53,6 +53,16 @@ class CommittingDrs(FakeDrs):
             return make_response(200, {"total_count": len(self.detail), "jobs": self.detail})
         return super(CommittingDrs, self).handle(call)
 
+    def change_status_at_read(self, read, status):
+        """The batch moves to ``status`` as the ``read``-th list call is answered."""
+        reads = []
+
+        def count(call):  # pylint: disable=unused-argument
+            reads.append(call)
+            if len(reads) == read:
+                self.jobs[0]["status"] = status
+        self.on_list = count
+
     def commits(self):
         return [call for call in self.calls if call.method == "POST"]
 
@@ -95,13 +105,7 @@ def test_a_validated_batch_is_committed_once_and_waited_for(run):
 
 def test_the_commit_is_waited_for_until_the_batch_is_committed(run):
     fake = CommittingDrs("AUTO_PARAM_VALIDATE_SUCCESS", commit_to="AUTO_PARAM_VALIDATE_SUCCESS")
-    polls = []
-
-    def commit_later(call):  # pylint: disable=unused-argument
-        polls.append(1)
-        if len(polls) == 3:
-            fake.jobs[0]["status"] = "COMMIT_SUCCESS"
-    fake.on_list = commit_later
+    fake.change_status_at_read(3, "COMMIT_SUCCESS")
     result = run({"async_job_id": BATCH}, fake)
     assert result["changed"] is True and result["job"]["status"] == "COMMIT_SUCCESS"
     assert result["request_stats"]["polls"] == 3
@@ -132,13 +136,7 @@ def test_check_mode_reports_the_commit_without_sending_it(run):
 
 def test_a_validating_batch_is_waited_for_then_committed(run):
     fake = CommittingDrs("ASYNC_JOB_VALIDATING")
-    calls = []
-
-    def validate_later(call):  # pylint: disable=unused-argument
-        calls.append(1)
-        if len(calls) == 2:
-            fake.jobs[0]["status"] = "AUTO_PARAM_VALIDATE_SUCCESS"
-    fake.on_list = validate_later
+    fake.change_status_at_read(2, "AUTO_PARAM_VALIDATE_SUCCESS")
     result = run({"async_job_id": BATCH}, fake)
     assert result["changed"] is True and result["job"]["status"] == "COMMIT_SUCCESS"
     assert len(fake.commits()) == 1
