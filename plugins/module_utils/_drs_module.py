@@ -24,6 +24,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._transport import (
     HttpTransport,
     RequestStats,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import SHORTEST_INTERVAL
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str"),
@@ -148,6 +149,20 @@ class DrsModule(AnsibleModule):
         if empty:
             self.fail_json(msg="%s %s empty: give a value, or leave %s out" % (
                 " and ".join(empty), "is" if len(empty) == 1 else "are", "it" if len(empty) == 1 else "them"))
+
+    def check_wait_options(self, waits, ignored_because):
+        """Warn when ``wait_timeout`` or ``wait_sleep`` is given to a run that does not wait (``waits`` false;
+        ``ignored_because`` says why and how to wait), or when ``wait_sleep`` is below the floor."""
+        params = self.params
+        if not waits:
+            ignored = [option for option in ("wait_timeout", "wait_sleep") if params[option] is not None]
+            if ignored:
+                self.warn("%s %s ignored %s, or leave %s out" % (
+                    " and ".join(ignored), "is" if len(ignored) == 1 else "are", ignored_because,
+                    "it" if len(ignored) == 1 else "them"))
+        elif params["wait_sleep"] is not None and params["wait_sleep"] < SHORTEST_INTERVAL:
+            self.warn("wait_sleep %s is below the floor of %g second: polls are %g second apart" % (
+                params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""

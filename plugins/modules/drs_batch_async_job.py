@@ -26,6 +26,7 @@ options:
   async_job_id:
     description:
       - The id of the batch (returned when the batch was created, listed by M(hwcloud.drs.drs_batch_async_job_info)).
+      - An empty or blank value is refused before any request.
     type: str
     required: true
   state:
@@ -45,13 +46,16 @@ options:
     description:
       - Seconds the whole run may wait, for validation and for the commit together. The last poll happens at
         the deadline.
+      - V(1800) when unset. Between V(0) and V(2678400) (31 days).
+      - Ignored with O(wait=false), with a warning.
     type: int
-    default: 1800
   wait_sleep:
     description:
       - Seconds between two polls.
+      - V(10) when unset. At most V(3600).
+      - Polls are never closer than 1 second apart; a smaller value is raised to 1, with a warning.
+      - Ignored with O(wait=false), with a warning.
     type: float
-    default: 10
 extends_documentation_fragment:
   - hwcloud.drs.connection
   - ansible.builtin.action_common_attributes
@@ -248,7 +252,11 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._failures import Modul
 from ansible_collections.hwcloud.drs.plugins.module_utils._transport import backoff_seconds
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
-RANGES = dict(wait_timeout=(0, None), wait_sleep=(0, None))
+RANGES = dict(wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
+# The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them with wait=false
+# can be told apart.
+WAIT_TIMEOUT = 1800
+WAIT_SLEEP = 10.0
 # Where a batch can go once validation ended.
 VALIDATION_ENDED = frozenset((VALIDATE_FAILED, VALIDATED, COMMITTED))
 
@@ -258,8 +266,8 @@ class BatchAsyncJob(DrsModule):
         async_job_id=dict(type="str", required=True),
         state=dict(type="str", choices=["committed"], default="committed"),
         wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
-        wait_sleep=dict(type="float", default=10),
+        wait_timeout=dict(type="int"),
+        wait_sleep=dict(type="float"),
     )
     # The batch as last read, which a failure still reports; the deadline of every wait of the run.
     last_job = None
@@ -268,11 +276,10 @@ class BatchAsyncJob(DrsModule):
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
-        if not params["async_job_id"].strip():
-            raise ModuleFailure("async_job_id must not be empty")
+        self.check_options()
         self.connect(pool_size=2)
-        clock, sleep = self.wait_clock()
-        self.deadline = clock() + params["wait_timeout"]
+        clock, _sleep = self.wait_clock()
+        self.deadline = clock() + self.wait_timeout
         job = self.read()
         if job is None:
             raise ModuleFailure("No batch async job matches async_job_id %s. Hint: check async_job_id, and the region "
@@ -291,6 +298,15 @@ class BatchAsyncJob(DrsModule):
         if self.check_mode:
             return self.result(job, before, changed=True, after=COMMITTED)
         return self.commit(before)
+
+    @property
+    def wait_timeout(self):
+        return WAIT_TIMEOUT if self.params["wait_timeout"] is None else self.params["wait_timeout"]
+
+    def check_options(self):
+        """Refuse an empty id before any request; warn about what would be ignored or raised."""
+        self.refuse_empty("async_job_id")
+        self.check_wait_options(self.params["wait"], "with wait=false: set wait to true to wait")
 
     def commit(self, before):
         params = self.params
@@ -327,14 +343,15 @@ class BatchAsyncJob(DrsModule):
         try:
             return wait_until(self.read, succeeded=lambda job: reached(job_status(job)),
                               failed=lambda job: job_status(job) == VALIDATE_FAILED,
-                              timeout=max(0, self.deadline - clock()), interval=params["wait_sleep"], clock=clock,
-                              sleep=sleep)
+                              timeout=max(0, self.deadline - clock()),
+                              interval=WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"],
+                              clock=clock, sleep=sleep)
         except WaitFailed as ended:
             return ended.last
         except WaitTimedOut:
             raise ModuleFailure("Timed out after %d seconds waiting for %s of batch %s; it is %s. Hint: raise "
                                 "wait_timeout, or run the task again later (it will not commit twice)" % (
-                                    params["wait_timeout"], what, params["async_job_id"],
+                                    self.wait_timeout, what, params["async_job_id"],
                                     job_status(self.last_job) or "not listed"))
 
     def validation_failed(self):

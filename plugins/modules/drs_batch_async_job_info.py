@@ -460,12 +460,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import Drs
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
-    SHORTEST_INTERVAL,
-    WaitFailed,
-    WaitTimedOut,
-    wait_until,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
@@ -543,14 +538,8 @@ class BatchAsyncJobInfo(DrsModule):
         problem = contradiction(params["status"], params["wait_for_status"])
         if problem:
             raise ModuleFailure(problem)
-        if not params["wait_for_status"]:
-            ignored = [option for option in ("wait_timeout", "wait_sleep") if params[option] is not None]
-            if ignored:
-                self.warn("%s %s ignored without wait_for_status: set wait_for_status to wait, or leave %s out" % (
-                    " and ".join(ignored), "is" if len(ignored) == 1 else "are", "it" if len(ignored) == 1 else "them"))
-        elif params["wait_sleep"] is not None and params["wait_sleep"] < SHORTEST_INTERVAL:
-            self.warn("wait_sleep %s is below the floor of %g second: polls are %g second apart" % (
-                params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
+        self.check_wait_options(params["wait_for_status"],
+                                "without wait_for_status: set wait_for_status to wait")
 
     def selected_ids(self):
         """The batch ids asked for, without repeats, or None for a listing by the other filters only."""

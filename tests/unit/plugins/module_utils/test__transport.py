@@ -64,6 +64,18 @@ def test_zero_max_retries_sends_once():
     assert len(session.calls) == 1 and sleeps == []
 
 
+@pytest.mark.parametrize("outcome", [make_response(503, {"error_code": "APIGW.0203"}),
+                                     requests.exceptions.ConnectionError("reset"),
+                                     requests.exceptions.ReadTimeout("slow")])
+def test_a_request_that_must_not_be_repeated_is_sent_once(outcome):
+    # A POST that failed on the way may have landed: its caller reads the state before sending it again.
+    client, session, sleeps = _client(outcome, make_response(200, OK))
+    with pytest.raises(ModuleFailure):
+        client.send("POST", "https://drs.example:8443", "/v5/p/batch-async-jobs/b/commit", action="Committing",
+                    retry=False)
+    assert len(session.calls) == 1 and sleeps == [] and client.stats.retries == 0
+
+
 def test_persistent_connection_error_is_one_line_naming_the_host():
     error = requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='drs.example', port=8443): Max retries exceeded with url: /v5 (Caused by "

@@ -71,7 +71,8 @@ class CommittingDrs(FakeDrs):
 def run(clean_environment):  # pylint: disable=unused-argument
     def run_module(args, fake, check_mode=False):
         clock = FakeClock()
-        arguments = dict(AK_SK, max_retries=2, wait_sleep=1, **args)
+        arguments = dict(AK_SK, max_retries=2, wait_sleep=1)
+        arguments.update(args)
         if check_mode:
             arguments["_ansible_check_mode"] = True
         stdout = io.StringIO()
@@ -218,6 +219,9 @@ def test_a_rejected_commit_is_not_sent_again(run):
     ({"async_job_id": "  "}, ["async_job_id", "empty"]),
     ({"async_job_id": BATCH, "state": "absent"}, ["state", "committed"]),
     ({"async_job_id": BATCH, "wait_timeout": -1}, ["wait_timeout"]),
+    ({"async_job_id": BATCH, "wait_timeout": 31 * 86400 + 1}, ["wait_timeout"]),
+    ({"async_job_id": BATCH, "wait_sleep": float("nan")}, ["wait_sleep", "finite"]),
+    ({"async_job_id": BATCH, "wait_sleep": 3601}, ["wait_sleep"]),
     ({}, ["async_job_id"]),
 ])
 def test_bad_input_fails_before_any_request(run, args, words):
@@ -226,3 +230,18 @@ def test_bad_input_fails_before_any_request(run, args, words):
     assert result["failed"] is True and fake.calls == []
     for word in words:
         assert word in result["msg"]
+
+
+def test_wait_options_without_wait_are_ignored_with_a_warning(run):
+    fake = CommittingDrs("AUTO_PARAM_VALIDATE_SUCCESS")
+    result = run({"async_job_id": BATCH, "wait": False, "wait_timeout": 60}, fake)
+    assert result["changed"] is True
+    assert "wait_timeout and wait_sleep are ignored with wait=false" in json.dumps(result["warnings"])
+
+
+def test_a_wait_sleep_below_the_floor_is_raised_with_a_warning(run):
+    fake = CommittingDrs("AUTO_PARAM_VALIDATE_SUCCESS", commit_to="AUTO_PARAM_VALIDATE_SUCCESS")
+    fake.change_status_at_read(3, "COMMIT_SUCCESS")
+    result = run({"async_job_id": BATCH, "wait_sleep": 0.1}, fake)
+    assert result["changed"] is True
+    assert "below the floor of 1 second" in json.dumps(result["warnings"])
