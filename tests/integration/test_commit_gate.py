@@ -96,7 +96,8 @@ def gate_runs(request, module_ansible, start_module_emulator):
     def run(case):
         options, style, via_role, gate, _expected = CASES[case]
         emulator = start_module_emulator(seed_jobs=BATCH + OTHERS, **options)
-        return emulator, module_ansible.playbook(PLAYBOOK, extra=["-vvv"],
+        # Each result carries its module arguments (ansible-core 2.21 leaves them out unless asked).
+        return emulator, module_ansible.playbook(PLAYBOOK, extra=["-vvv"], env={"ANSIBLE_INJECT_INVOCATION": "1"},
                                                  extra_vars=extra_vars(emulator, style, via_role, **gate))
 
     # Only the cases of the selected tests (the smoke set selects two); each worker starts its emulator

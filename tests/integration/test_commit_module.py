@@ -72,8 +72,6 @@ def test_the_behaviour_table(table_run):
     assert_no_secret([run.stdout, run.stderr], emulator)
 
 
-@pytest.mark.xfail(reason="the emulator's batch detail endpoint comes with the batch-detail branch: drop this mark "
-                          "after merging it", strict=False)
 def test_a_failed_batch_fails_quoting_its_reasons(table_run):
     _emulator, run, _stats = table_run
     failed = run.task("failed")
@@ -83,6 +81,7 @@ def test_a_failed_batch_fails_quoting_its_reasons(table_run):
     assert reasons and reasons[0] in failed["msg"]
 
 
+@pytest.mark.smoke
 def test_a_validating_batch_is_waited_for_then_committed(ansible, start_emulator):
     # Validation ends once 2 list calls were answered: the module's first read sees it validating.
     emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_calls=2)
