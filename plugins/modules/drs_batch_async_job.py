@@ -174,8 +174,10 @@ diff:
       status: COMMIT_SUCCESS
 validation_failures:
   description:
-    - Why the batch failed validation, per DRS task of the batch, as the batch detail API gives it.
+    - Why the batch failed validation, as the batch detail API gives it (every page). One entry, whose C(tasks)
+      lists every DRS task of the batch with its C(reasons) (empty for a task that passed).
     - Empty when the detail could not be read (the message then says so).
+    - The same shape as RV(hwcloud.drs.drs_batch_async_job_info#module:validation_failures).
   returned: when the batch is C(ASYNC_JOB_VALIDATE_FAILED)
   type: list
   elements: dict
