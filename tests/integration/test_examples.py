@@ -64,6 +64,29 @@ CONNECTION_OPTIONS = ("region", "project_id", "endpoint", "iam_endpoint", "auth_
                       "ca_path", "timeout", "max_retries")
 
 
+def run_examples(ansible, state, module, tasks, variables):
+    """``tasks`` in a play whose module_defaults only point the group at the emulator, the access keys (and
+    the IAM user) in the controller's environment, as the EXAMPLES' header says they come."""
+    return ansible.playbook([{
+        "name": "EXAMPLES of %s" % module,
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {GROUP: {"endpoint": state["url"], "iam_endpoint": state["url"],
+                                    "ca_path": state["ca_path"]}},
+        # The IAM user examples read HW_USER_* on the controller (lookup), the others let the module read
+        # the access keys from its environment: blank the user's variables for the module only, since two
+        # credential sets in one environment are an error (empty values count as unset).
+        "environment": {"HW_USER_NAME": "", "HW_USER_PASSWORD": "", "HW_DOMAIN_NAME": ""},
+        "vars": variables,
+        "tasks": tasks,
+    }], env={
+        "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
+        "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],
+        "HW_USER_NAME": state["iam_user_name"], "HW_USER_PASSWORD": state["iam_password"],
+        "HW_DOMAIN_NAME": state["iam_domain_name"],
+    }).assert_ok()
+
+
 def test_every_example_runs(ansible, start_emulator):
     # Validated and committed jobs, a few failed ones (for the failed-validation example), more than the
     # 50 the paging example reads; the batch the waiting examples watch has passed validation.
@@ -74,24 +97,7 @@ def test_every_example_runs(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=jobs)
     state = emulator.state
     tasks = example_tasks()
-    run = ansible.playbook([{
-        "name": "EXAMPLES of %s" % MODULE,
-        "hosts": "localhost",
-        "gather_facts": False,
-        "module_defaults": {GROUP: {"endpoint": state["url"], "iam_endpoint": state["url"],
-                                    "ca_path": state["ca_path"]}},
-        # The IAM user examples read HW_USER_* on the controller (lookup), the others let the module read
-        # the access keys from its environment: blank the user's variables for the module only, since two
-        # credential sets in one environment are an error (empty values count as unset).
-        "environment": {"HW_USER_NAME": "", "HW_USER_PASSWORD": "", "HW_DOMAIN_NAME": ""},
-        "vars": {"drs_batch_id": batch, "drs_failed_batch_ids": [failed]},
-        "tasks": tasks,
-    }], env={
-        "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
-        "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],
-        "HW_USER_NAME": state["iam_user_name"], "HW_USER_PASSWORD": state["iam_password"],
-        "HW_DOMAIN_NAME": state["iam_domain_name"],
-    }).assert_ok()
+    run = run_examples(ansible, state, MODULE, tasks, {"drs_batch_id": batch, "drs_failed_batch_ids": [failed]})
 
     module_tasks = [task["name"] for task in tasks if MODULE in task]
     assert module_tasks
@@ -121,19 +127,11 @@ def test_every_commit_example_runs(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=jobs)
     state = emulator.state
     tasks = example_tasks(COMMIT_MODULE)
-    run = ansible.playbook([{
-        "name": "EXAMPLES of %s" % COMMIT_MODULE,
-        "hosts": "localhost",
-        "gather_facts": False,
-        "module_defaults": {GROUP: {"endpoint": state["url"], "iam_endpoint": state["url"],
-                                    "ca_path": state["ca_path"]}},
-        "vars": {"drs_batch_id": jobs[0]["async_job_id"], "drs_batch_ids": [job["async_job_id"] for job in jobs[1:3]]},
-        # Then every batch, read back with the info module.
-        "tasks": tasks + [{"name": "read the batches back", MODULE: {"region": state["region"]}}],
-    }], env={
-        "HUAWEICLOUD_SDK_AK": state["access_key"], "HUAWEICLOUD_SDK_SK": state["secret_key"],
-        "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"],
-    }).assert_ok()
+    # Then every batch, read back with the info module.
+    run = run_examples(ansible, state, COMMIT_MODULE,
+                       tasks + [{"name": "read the batches back", MODULE: {"region": state["region"]}}],
+                       {"drs_batch_id": jobs[0]["async_job_id"],
+                        "drs_batch_ids": [job["async_job_id"] for job in jobs[1:3]]})
 
     for task in tasks:
         result = run.task(task["name"])
