@@ -17,10 +17,9 @@ import time
 
 import pytest
 
-# --- coupling to the integration harness as it is today (adapt here after its refactor) -------------
-# fixtures: module_ansible, ansible (conftest.py); Scenarios runs many cases in one playbook run.
-from harness import BIN_DIR, MODULE, AnsibleRun, Scenarios  # noqa: E402
-
+from scenarios import Scenarios
+from support.ansible_runner import BIN_DIR, MODULE
+from support.results import AnsibleRun
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,

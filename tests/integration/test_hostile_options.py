@@ -12,10 +12,7 @@ import re
 
 import pytest
 
-# --- coupling to the integration harness as it is today (adapt here after its refactor) -------------
-# fixtures: module_ansible (conftest.py); Scenarios runs many cases in one playbook run.
-from harness import Scenarios  # noqa: E402
-
+from scenarios import Scenarios
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,
