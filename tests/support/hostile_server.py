@@ -395,8 +395,7 @@ def tls_material(directory):
     """``(server SSLContext, CA bundle path)`` for 127.0.0.1, from a throw-away CA made in ``directory``."""
     from drs_emulator.certs import generate_certificates  # the emulator's helper; needs `cryptography`
 
-    ca_path, certificate_path, key_path = generate_certificates(str(directory), host_names=("localhost",),
-                                                                addresses=("127.0.0.1",))
+    ca_path, certificate_path, key_path = generate_certificates(str(directory))  # for localhost and 127.0.0.1
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificate_path, key_path)
     return context, ca_path
