@@ -6,7 +6,7 @@ jobs (at most about one wave of concurrent requests past the last page that brou
 ``total_count`` claims); decompressed bodies and server messages have caps; ``wait_sleep`` has a floor.
 
 Each hostile server answers at most 400 requests (then a 400 that nothing retries) and every slow answer
-ends with the server, so today's unbounded behaviour shows as a failed assertion, not a hung suite.
+ends with the server, so a client without bounds shows as a failed assertion, not a hung suite.
 """
 
 import json
@@ -80,14 +80,12 @@ def bounds(module_ansible, pool):
     return cases
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: timeout bounds each read, not the whole request")
 def test_timeout_bounds_a_trickling_body(bounds):
     result = bounds.result("trickling body")
     msg = assert_clean_failure(result, "timeout")
     assert result["_seconds"] < 15, "a timeout: 3 run took %ss: %s" % (result["_seconds"], msg)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: a failed run waits for the other pages' threads")
 def test_a_failed_run_exits_within_about_one_timeout(bounds):
     result = bounds.result("one page fails while another trickles")
     msg = assert_clean_failure(result)
@@ -95,7 +93,6 @@ def test_a_failed_run_exits_within_about_one_timeout(bounds):
     assert result["_seconds"] < 10, "the run lived %ss after a page failed at once" % result["_seconds"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: paging believes total_count and never stops")
 def test_paging_stops_when_pages_bring_no_new_jobs(bounds):
     result = bounds.result("total_count 1e9 with the same full page")
     stats = bounds.stats("total_count 1e9 with the same full page")
@@ -105,7 +102,6 @@ def test_paging_stops_when_pages_bring_no_new_jobs(bounds):
         assert len(result["jobs"]) == 10
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: paging believes total_count and never stops")
 def test_paging_stops_after_the_last_real_job(bounds):
     result = bounds.result("5 jobs claiming a total_count of 20000")
     stats = bounds.stats("5 jobs claiming a total_count of 20000")
@@ -114,7 +110,6 @@ def test_paging_stops_after_the_last_real_job(bounds):
     assert [job["async_job_id"] for job in result["jobs"]] == ["hostile-%06d" % index for index in range(5)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: a server's message goes to the result whole")
 def test_a_huge_error_msg_is_capped_and_says_so(bounds):
     result = bounds.result("10 MB error_msg")
     msg = assert_clean_failure(result)
@@ -124,7 +119,6 @@ def test_a_huge_error_msg_is_capped_and_says_so(bounds):
     assert SHORTENED.search(msg + " " + str(result.get("error_msg", ""))), "nothing says it was shortened: %s" % msg
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: wait_sleep 0 polls without pause")
 def test_wait_sleep_has_a_floor(bounds):
     result = bounds.result("wait_sleep 0")
     stats = bounds.stats("wait_sleep 0")
@@ -165,7 +159,6 @@ def run_measured(ansible, options):
     return run, int(peak.group(1)) / 1024.0 if peak else None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: a gzip body is decompressed without a cap")
 def test_a_gzip_bomb_is_refused_without_using_the_memory(ansible, pool):
     job = json.dumps({"total_count": 1, "jobs": [make_job(0)]})
     server = pool.start(list=gzip_bomb(job, BOMB_PADDING))

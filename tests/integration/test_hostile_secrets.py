@@ -39,9 +39,6 @@ from support.hostile_server import (
 )
 
 JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
-XFAIL_PRINTED = "issue 9: a credential value with whitespace is used as it is, and the failure prints it"
-XFAIL_CONTROL = "issue 9: a control character in a credential is not refused by name before any request"
-XFAIL_ECHO = "issue 9: a server's text is shortened before it is scrubbed, so a piece of the secret shows"
 
 
 @pytest.fixture(scope="module")
@@ -149,25 +146,24 @@ def redirect_repeats_token(pool):
     return server, {"auth_token": token}, {}, {"auth_token": token}
 
 
-# name: (builder, expected outcome, option names the message must name, xfail reason or None).
+# name: (builder, expected outcome, option names the message must name).
 # An entry of the names may be a tuple of alternatives (the option or its environment variable).
 SUCCEEDS, FAILS = "succeeds", "fails"
 CASES = {
-    "auth_token with a trailing newline": (token_with_trailing_newline, SUCCEEDS, (), XFAIL_PRINTED),
-    "auth_token with whitespace around it": (token_with_surrounding_whitespace, SUCCEEDS, (), XFAIL_PRINTED),
-    "secret_key with a trailing newline": (
-        secret_key_with_trailing_newline, SUCCEEDS, (), "issue 9: whitespace around secret_key is not stripped"),
-    "auth_token with a control character inside": (token_with_control_character, FAILS, ("auth_token",), XFAIL_CONTROL),
-    "auth_token with a newline inside": (token_with_newline_inside, FAILS, ("auth_token",), XFAIL_CONTROL),
-    "DRS echoes a 400-character token in error_msg": (echoed_token(400), FAILS, (), XFAIL_ECHO),
-    "DRS echoes a 1200-character token in error_msg": (echoed_token(1200), FAILS, (), XFAIL_ECHO),
-    "DRS echoes the signature and the security token": (echoed_signature_and_security_token, FAILS, (), XFAIL_ECHO),
-    "DRS echoes the token in an HTML title": (token_in_html_title, FAILS, (), XFAIL_ECHO),
-    "IAM echoes the login body with the password": (iam_echoes_login_body, FAILS, (), XFAIL_ECHO),
-    "DRS echoes the token IAM issued at run time": (drs_echoes_issued_token, FAILS, (), XFAIL_ECHO),
-    "a redirect repeats the token in its Location": (redirect_repeats_token, FAILS, (), XFAIL_ECHO),
-    # A guard that holds today: an echo short enough to stay whole is masked by ansible's no_log.
-    "DRS echoes a 40-character token in error_msg": (echoed_token(40), FAILS, (), None),
+    "auth_token with a trailing newline": (token_with_trailing_newline, SUCCEEDS, ()),
+    "auth_token with whitespace around it": (token_with_surrounding_whitespace, SUCCEEDS, ()),
+    "secret_key with a trailing newline": (secret_key_with_trailing_newline, SUCCEEDS, ()),
+    "auth_token with a control character inside": (token_with_control_character, FAILS, ("auth_token",)),
+    "auth_token with a newline inside": (token_with_newline_inside, FAILS, ("auth_token",)),
+    "DRS echoes a 400-character token in error_msg": (echoed_token(400), FAILS, ()),
+    "DRS echoes a 1200-character token in error_msg": (echoed_token(1200), FAILS, ()),
+    "DRS echoes the signature and the security token": (echoed_signature_and_security_token, FAILS, ()),
+    "DRS echoes the token in an HTML title": (token_in_html_title, FAILS, ()),
+    "IAM echoes the login body with the password": (iam_echoes_login_body, FAILS, ()),
+    "DRS echoes the token IAM issued at run time": (drs_echoes_issued_token, FAILS, ()),
+    "a redirect repeats the token in its Location": (redirect_repeats_token, FAILS, ()),
+    # An echo short enough to stay whole.
+    "DRS echoes a 40-character token in error_msg": (echoed_token(40), FAILS, ()),
 }
 
 
@@ -176,7 +172,7 @@ def secret_run(request, module_ansible, pool):
     cases = Scenarios(module_ansible, start_emulator=None)
     known = {}
     servers = {}
-    for name, (build, _outcome, _names, _reason) in CASES.items():
+    for name, (build, _outcome, _names) in CASES.items():
         server, options, _environment, case_secrets = build(pool)
         cases.add(name, style="none", emulator=server, **options)
         known[name] = case_secrets
@@ -190,13 +186,7 @@ def secret_run(request, module_ansible, pool):
     return cases, outputs, known
 
 
-def case_params(table):
-    for name, (_build, _outcome, _names, reason) in table.items():
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", list(case_params(CASES)))
+@pytest.mark.parametrize("name", list(CASES))
 def test_no_piece_of_a_secret_in_any_output(secret_run, name):
     cases, outputs, known = secret_run
     # The scan first: the assertions below print msg, which must be clean by then.
@@ -205,7 +195,7 @@ def test_no_piece_of_a_secret_in_any_output(secret_run, name):
 
 
 def check_outcome(case, result, stats):
-    _build, outcome, names, _reason = case
+    _build, outcome, names = case
     if outcome == SUCCEEDS:
         assert_clean_success(result)
         assert [job["async_job_id"] for job in result["jobs"]] == [job["async_job_id"] for job in JOBS]
@@ -220,16 +210,14 @@ def check_outcome(case, result, stats):
 
 
 ENVIRONMENT_CASES = {
-    "HW_SECURITY_TOKEN with a trailing newline": (
-        environment_security_token_with_trailing_newline, SUCCEEDS, (), XFAIL_PRINTED),
+    "HW_SECURITY_TOKEN with a trailing newline": (environment_security_token_with_trailing_newline, SUCCEEDS, ()),
     "HW_SECURITY_TOKEN with a control character inside": (
-        environment_security_token_with_control_character, FAILS, (("security_token", "HW_SECURITY_TOKEN"),),
-        XFAIL_CONTROL),
+        environment_security_token_with_control_character, FAILS, (("security_token", "HW_SECURITY_TOKEN"),)),
 }
 
 
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
-@pytest.mark.parametrize("name", list(case_params(ENVIRONMENT_CASES)))
+@pytest.mark.parametrize("name", list(ENVIRONMENT_CASES))
 def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, verbosity):
     server, _options, environment, case_secrets = ENVIRONMENT_CASES[name][0](pool)
     options = dict(endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id)
@@ -243,7 +231,6 @@ def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, ve
 # --- the same leaks as a user meets them outside Scenarios: ad hoc, and a YAML block scalar -------------
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_PRINTED)
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
 def test_adhoc_token_with_trailing_newline(ansible, pool, verbosity):
     token = random_token(300)
@@ -255,7 +242,6 @@ def test_adhoc_token_with_trailing_newline(ansible, pool, verbosity):
     assert_clean_success(run.module_result())
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_PRINTED)
 def test_token_from_a_yaml_block_scalar(ansible, pool, tmp_path):
     token = random_token(300)
     server = pool.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
