@@ -54,8 +54,10 @@ options:
   limit:
     description:
       - Return at most this many jobs, starting at O(offset), paging when it exceeds O(page_size).
-      - When unset, every job from O(offset) on is returned.
-      - Must be at least V(1).
+      - When unset, every job from O(offset) on is returned, up to V(100000) jobs. A listing that would pass
+        V(100000) jobs fails instead (whatever C(total_count) the service claims), so that a run ends even
+        against a service that lists new jobs without end; narrow the filters, or read in parts with O(offset).
+      - Between V(1) and V(100000).
     type: int
   page_size:
     description:
@@ -301,7 +303,7 @@ request_id:
 
 import collections
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import fetch_jobs_page, is_page_too_large
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import LISTING, fetch_jobs_page, is_page_too_large
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     COMMITTED,
     STATUSES,
@@ -317,7 +319,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
+from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
     SHORTEST_INTERVAL,
     WaitFailed,
@@ -327,7 +329,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import (
 
 QUERY_OPTIONS = ("async_job_id", "status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
-RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
+# The most jobs one listing reads: a service that invents new jobs without end still lets the run end.
+MOST_LISTED_JOBS = 100000
+RANGES = dict(offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None), page_concurrency=(1, 32),
               wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
 # The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them without
 # wait_for_status can be told apart.
@@ -366,7 +370,7 @@ class BatchAsyncJobInfo(DrsModule):
         self.connect(pool_size=params["page_concurrency"])
         pager = Pager(self.fetch_page, page_size=params["page_size"], concurrency=params["page_concurrency"],
                       identity=job_id, is_page_too_large=is_page_too_large,
-                      times_throttled=lambda: self.stats.throttled)
+                      times_throttled=lambda: self.stats.throttled, most_items=MOST_LISTED_JOBS)
         wanted = params["wait_for_status"]
         if not wanted:
             return self.describe(self.list_jobs(pager))
@@ -400,7 +404,12 @@ class BatchAsyncJobInfo(DrsModule):
                 params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
 
     def list_jobs(self, pager):
-        total_count, jobs = pager.list(self.params["offset"], self.params["limit"])
+        try:
+            total_count, jobs = pager.list(self.params["offset"], self.params["limit"])
+        except TooManyItems as error:
+            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: narrow "
+                                "the listing with async_job_id, status, domain_name or user_name, or read it in parts "
+                                "with offset and limit" % (LISTING, error.most))
         self.last_listing = Listing(jobs, total_count)
         self.stats.add("listings")
         return self.last_listing
