@@ -3,7 +3,8 @@
 The principles these tests hold the module to: ``timeout`` bounds each whole request, body included; a
 run that has failed exits within about one ``timeout``; paging stops when the service stops giving new
 jobs (at most about one wave of concurrent requests past the last page that brought new ones, whatever
-``total_count`` claims); decompressed bodies and server messages have caps; ``wait_sleep`` has a floor.
+``total_count`` claims), and one listing reads at most 100,000 jobs; decompressed bodies and server
+messages have caps; ``wait_sleep`` has a floor.
 
 Each hostile server answers at most 400 requests (then a 400 that nothing retries) and every slow answer
 ends with the server, so a client without bounds shows as a failed assertion, not a hung suite.
@@ -31,6 +32,7 @@ from support.hostile_checks import (
 from support.hostile_server import (
     ServerPool,
     by_offset,
+    endless_new_jobs,
     error,
     gzip_bomb,
     listing,
@@ -73,6 +75,7 @@ def bounds(module_ansible, pool):
         list=same_page([make_job(index) for index in range(10)], 10 ** 9)), page_size=10)
     add("5 jobs claiming a total_count of 20000", pool.start(
         list=listing([make_job(index) for index in range(5)], total_count=20000)))
+    add("endless new jobs", pool.start(list=endless_new_jobs(10 ** 9)))
     add("10 MB error_msg", pool.start(list=error(400, "DRS.M00201", "The value is invalid: " + "x" * (10 << 20))))
     add("wait_sleep 0", pool.start(list=listing([make_job(0, "ASYNC_JOB_VALIDATING")])),
         wait_for_status="COMMIT_SUCCESS", wait_timeout=3, wait_sleep=0)
@@ -108,6 +111,16 @@ def test_paging_stops_after_the_last_real_job(bounds):
     assert stats["requests"] <= 1 + 2 * 10, "%d requests for 5 jobs" % stats["requests"]
     assert_clean_success(result)
     assert [job["async_job_id"] for job in result["jobs"]] == ["hostile-%06d" % index for index in range(5)]
+
+
+def test_endless_new_jobs_end_the_listing_at_its_documented_maximum(bounds):
+    result = bounds.result("endless new jobs")
+    stats = bounds.stats("endless new jobs")
+    msg = assert_clean_failure(result, "limit")
+    assert "more than 100000 jobs" in msg, msg
+    # 100 pages of 1000 new jobs reach the maximum; the 101st passes it; at most one wave of 10 more
+    assert stats["requests"] <= 101 + 10, stats["requests"]
+    assert len(json.dumps(result)) < 100000, "the failure carries the jobs it gave up on"
 
 
 def test_a_huge_error_msg_is_capped_and_says_so(bounds):

@@ -143,6 +143,15 @@ def same_page(jobs, total_count):
     return answer
 
 
+def endless_new_jobs(total_count):
+    """A full page of jobs never listed before at every offset, with a total that promises ever more."""
+    def answer(exchange):
+        offset, limit = exchange.offset_and_limit()
+        jobs = [make_job(index, prefix="endless") for index in range(offset, offset + max(0, min(limit, 1000)))]
+        exchange.reply_json(200, {"total_count": total_count, "jobs": jobs})
+    return answer
+
+
 def error(status, error_code, error_msg, headers=None):
     def answer(exchange):
         exchange.reply_json(status, {"error_code": error_code, "error_msg": error_msg}, headers=headers)
