@@ -17,7 +17,6 @@ from support.hostile_checks import (
     outputs_of,
 )
 from support.hostile_server import (
-    ServerPool,
     listing,
     make_job,
     random_secret,
@@ -50,14 +49,7 @@ TOKEN, PASSWORD = random_token(300), random_secret("pw-", 32)
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_answers"))
-    yield servers
-    servers.stop_all()
-
-
-@pytest.fixture(scope="module")
-def answers(module_ansible, pool):
+def answers(module_ansible, hostile_servers):
     cases = Scenarios(module_ansible, start_emulator=None)
 
     def add(name, server, **options):
@@ -65,22 +57,23 @@ def answers(module_ansible, pool):
         cases.add(name, style="none", emulator=server, **options)
 
     for name, job in ODD_JOBS.items():
-        server = pool.start(list=listing([job, GOOD_JOB]))
+        server = hostile_servers.start(list=listing([job, GOOD_JOB]))
         add("job: " + name, server)
         add("job: %s, waiting" % name, server, wait_for_status="COMMIT_SUCCESS", wait_timeout=1, wait_sleep=0.5)
     for total in ODD_TOTALS:
-        add("total_count: " + total, pool.start(list=listing([GOOD_JOB], total_count=total)))
-    liar = pool.start(list=listing(FIFTY, total_count=10))
+        add("total_count: " + total, hostile_servers.start(list=listing([GOOD_JOB], total_count=total)))
+    liar = hostile_servers.start(list=listing(FIFTY, total_count=10))
     add("lying total, no limit", liar)
     add("lying total, limit 20", liar, limit=20)
     add("lying total, offset 5 and limit 20", liar, offset=5, limit=20)
-    add("nested DRS error", pool.start(list=raw(401, NESTED_DRS_ERROR)))
-    add("nested IAM error", pool.start(token=raw(401, NESTED_IAM_ERROR)), auth_token=None,
+    add("nested DRS error", hostile_servers.start(list=raw(401, NESTED_DRS_ERROR)))
+    add("nested IAM error", hostile_servers.start(token=raw(401, NESTED_IAM_ERROR)), auth_token=None,
         iam_user_name="hostile-user", iam_password=PASSWORD, iam_domain_name="hostile-domain")
-    add("odd project_id", pool.start(list=requires_signature(ACCESS_KEY, SECRET_KEY, None, listing([GOOD_JOB]))),
+    signed = hostile_servers.start(list=requires_signature(ACCESS_KEY, SECRET_KEY, None, listing([GOOD_JOB])))
+    add("odd project_id", signed,
         auth_token=None, access_key=ACCESS_KEY, secret_key=SECRET_KEY, project_id=ODD_PROJECT_ID)
     cases.run()
-    cases.issued_tokens = pool.issued_tokens()
+    cases.issued_tokens = hostile_servers.issued_tokens()
     return cases
 
 

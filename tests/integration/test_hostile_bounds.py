@@ -30,7 +30,6 @@ from support.hostile_checks import (
     outputs_of,
 )
 from support.hostile_server import (
-    ServerPool,
     by_offset,
     endless_new_jobs,
     error,
@@ -52,32 +51,27 @@ BOMB_PADDING = 200 << 20  # 200 MB of spaces after the JSON: about 200 KB gzip-c
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_bounds"))
-    yield servers
-    servers.stop_all()
-
-
-@pytest.fixture(scope="module")
-def bounds(module_ansible, pool):
+def bounds(module_ansible, hostile_servers):
     cases = Scenarios(module_ansible, start_emulator=None)
 
     def add(name, server, **options):
         cases.add(name, style="none", emulator=server, auth_token=TOKEN, **options)
 
-    add("trickling body", pool.start(list=trickle(TRICKLED_LISTING, TRICKLE_INTERVAL)), timeout=3, max_retries=0)
+    add("trickling body", hostile_servers.start(list=trickle(TRICKLED_LISTING, TRICKLE_INTERVAL)), timeout=3,
+        max_retries=0)
     thirty = [make_job(index) for index in range(30)]
-    add("one page fails while another trickles", pool.start(list=by_offset({
+    add("one page fails while another trickles", hostile_servers.start(list=by_offset({
         10: error(403, "DRS.M00102", "Insufficient permissions."),
         20: trickle(TRICKLED_LISTING, TRICKLE_INTERVAL)}, listing(thirty))),
         page_size=10, page_concurrency=2, timeout=3, max_retries=0)
-    add("total_count 1e9 with the same full page", pool.start(
+    add("total_count 1e9 with the same full page", hostile_servers.start(
         list=same_page([make_job(index) for index in range(10)], 10 ** 9)), page_size=10)
-    add("5 jobs claiming a total_count of 20000", pool.start(
+    add("5 jobs claiming a total_count of 20000", hostile_servers.start(
         list=listing([make_job(index) for index in range(5)], total_count=20000)))
-    add("endless new jobs", pool.start(list=endless_new_jobs(10 ** 9)))
-    add("10 MB error_msg", pool.start(list=error(400, "DRS.M00201", "The value is invalid: " + "x" * (10 << 20))))
-    add("wait_sleep 0", pool.start(list=listing([make_job(0, "ASYNC_JOB_VALIDATING")])),
+    add("endless new jobs", hostile_servers.start(list=endless_new_jobs(10 ** 9)))
+    add("10 MB error_msg", hostile_servers.start(
+        list=error(400, "DRS.M00201", "The value is invalid: " + "x" * (10 << 20))))
+    add("wait_sleep 0", hostile_servers.start(list=listing([make_job(0, "ASYNC_JOB_VALIDATING")])),
         wait_for_status="COMMIT_SUCCESS", wait_timeout=3, wait_sleep=0)
     cases.run()
     return cases
@@ -172,9 +166,9 @@ def run_measured(ansible, options):
     return run, int(peak.group(1)) / 1024.0 if peak else None
 
 
-def test_a_gzip_bomb_is_refused_without_using_the_memory(ansible, pool):
+def test_a_gzip_bomb_is_refused_without_using_the_memory(ansible, hostile_servers):
     job = json.dumps({"total_count": 1, "jobs": [make_job(0)]})
-    server = pool.start(list=gzip_bomb(job, BOMB_PADDING))
+    server = hostile_servers.start(list=gzip_bomb(job, BOMB_PADDING))
     run, peak_megabytes = run_measured(ansible, dict(
         endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id, auth_token=TOKEN))
     assert_no_secret_leak(outputs_of(run), {"auth_token": TOKEN})

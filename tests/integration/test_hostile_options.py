@@ -22,7 +22,6 @@ from support.hostile_checks import (
     warnings_of,
 )
 from support.hostile_server import (
-    ServerPool,
     error,
     listing,
     make_job,
@@ -90,13 +89,6 @@ ACCEPTED = {
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_options"))
-    yield servers
-    servers.stop_all()
-
-
-@pytest.fixture(scope="module")
 def files(tmp_path_factory):
     directory = tmp_path_factory.mktemp("hostile_options_files")
     paths = {"garbage": directory / "not-a-bundle.pem", "empty": directory / "empty.pem"}
@@ -109,12 +101,12 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def options_run(module_ansible, pool, files):
+def options_run(module_ansible, hostile_servers, files):
     cases = Scenarios(module_ansible, start_emulator=None)
     servers = {}
 
     def add(name, server=None, **options):
-        server = server or pool.start(list=listing(JOBS))
+        server = server or hostile_servers.start(list=listing(JOBS))
         options.setdefault("auth_token", TOKEN)
         cases.add(name, style="none", emulator=server, **options)
         servers[name] = server
@@ -128,33 +120,33 @@ def options_run(module_ansible, pool, files):
     for name, options in list(ACCEPTED.items()) + list(WAIT_WITHOUT_TARGET.items()):
         add(name, **options)
 
-    plain = pool.start(tls=False, list=listing(JOBS))
+    plain = hostile_servers.start(tls=False, list=listing(JOBS))
     add("http endpoint", plain, endpoint=plain.url, ca_path=None)
-    iam_plain = pool.start(tls=False)
+    iam_plain = hostile_servers.start(tls=False)
     add("http iam_endpoint", iam_endpoint=iam_plain.url, **PASSWORD_LOGIN)
     servers["http iam_endpoint: IAM"] = iam_plain
-    plain_allowed = pool.start(tls=False, list=listing(JOBS))
+    plain_allowed = hostile_servers.start(tls=False, list=listing(JOBS))
     add("http endpoint with allow_insecure_http", plain_allowed, endpoint=plain_allowed.url, ca_path=None,
         allow_insecure_http=True)
 
     add("ca_path not PEM", ca_path=str(files["garbage"]))
     add("ca_path empty", ca_path=str(files["empty"]))
-    add("IAM login 404 APIGW.0101", pool.start(token=error(404, "APIGW.0101", "The API does not exist")),
+    add("IAM login 404 APIGW.0101", hostile_servers.start(token=error(404, "APIGW.0101", "The API does not exist")),
         **PASSWORD_LOGIN)
-    add("IAM login 404 HTML", pool.start(token=raw(404, HTML_404, "text/html")), **PASSWORD_LOGIN)
-    add("IAM lookup 404 APIGW.0101", pool.start(projects=error(404, "APIGW.0101", "The API does not exist")),
+    add("IAM login 404 HTML", hostile_servers.start(token=raw(404, HTML_404, "text/html")), **PASSWORD_LOGIN)
+    add("IAM lookup 404 APIGW.0101", hostile_servers.start(projects=error(404, "APIGW.0101", "The API does not exist")),
         project_id=None)
-    add("IAM lookup 404 HTML", pool.start(projects=raw(404, HTML_404, "text/html")), project_id=None)
+    add("IAM lookup 404 HTML", hostile_servers.start(projects=raw(404, HTML_404, "text/html")), project_id=None)
     add("TLS: certificate from another CA", ca_path=str(files["other CA"]))
     # Both endpoints https:// (an http:// one is refused, even when unused), to a server that speaks plain HTTP.
     add("TLS: https to a plain HTTP server", plain, endpoint=plain.url.replace("http://", "https://"),
         iam_endpoint=plain.url.replace("http://", "https://"))
 
-    iam = pool.start()
+    iam = hostile_servers.start()
     add("validate_certs false", ca_path=None, validate_certs=False, iam_endpoint=iam.url, **PASSWORD_LOGIN)
     servers["validate_certs false: IAM"] = iam
     cases.run()
-    cases.issued_tokens = pool.issued_tokens()
+    cases.issued_tokens = hostile_servers.issued_tokens()
     return cases, servers
 
 

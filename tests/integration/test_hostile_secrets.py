@@ -22,9 +22,9 @@ from support.hostile_checks import (
     assert_clean_success,
     assert_no_secret_leak,
     mentions,
+    outputs_of,
 )
 from support.hostile_server import (
-    ServerPool,
     echo_body,
     echo_header,
     echo_header_in_title,
@@ -39,13 +39,6 @@ from support.hostile_server import (
 )
 
 JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
-
-
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_secrets"))
-    yield servers
-    servers.stop_all()
 
 
 def access_key():
@@ -168,18 +161,17 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=["default verbosity", "-vvv"])
-def secret_run(request, module_ansible, pool):
+def secret_run(request, module_ansible, hostile_servers):
     cases = Scenarios(module_ansible, start_emulator=None)
     known = {}
     servers = {}
     for name, (build, _outcome, _names) in CASES.items():
-        server, options, _environment, case_secrets = build(pool)
+        server, options, _environment, case_secrets = build(hostile_servers)
         cases.add(name, style="none", emulator=server, **options)
         known[name] = case_secrets
         servers[name] = server
     run = cases.run(extra=["-vvv"] if request.param == "-vvv" else [])
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     for name, server in servers.items():
         for index, token in enumerate(cases.stats(name)["issued_tokens"]):
             known[name]["token issued at run time #%d" % index] = token
@@ -218,12 +210,11 @@ ENVIRONMENT_CASES = {
 
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
 @pytest.mark.parametrize("name", list(ENVIRONMENT_CASES))
-def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, verbosity):
-    server, _options, environment, case_secrets = ENVIRONMENT_CASES[name][0](pool)
+def test_no_piece_of_an_environment_secret_in_any_output(ansible, hostile_servers, name, verbosity):
+    server, _options, environment, case_secrets = ENVIRONMENT_CASES[name][0](hostile_servers)
     options = dict(endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id)
     run = ansible.adhoc(json.dumps(options), extra=verbosity, env=environment)
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     assert_no_secret_leak(outputs, case_secrets)
     check_outcome(ENVIRONMENT_CASES[name], run.module_result(), server.stats())
 
@@ -232,19 +223,19 @@ def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, ve
 
 
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
-def test_adhoc_token_with_trailing_newline(ansible, pool, verbosity):
+def test_adhoc_token_with_trailing_newline(ansible, hostile_servers, verbosity):
     token = random_token(300)
-    server = pool.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
+    server = hostile_servers.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
     options = dict(endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id,
                    auth_token=token + "\n")
     run = ansible.adhoc(json.dumps(options), extra=verbosity)
-    assert_no_secret_leak({"stdout": run.stdout, "stderr": run.stderr}, {"auth_token": token})
+    assert_no_secret_leak(outputs_of(run), {"auth_token": token})
     assert_clean_success(run.module_result())
 
 
-def test_token_from_a_yaml_block_scalar(ansible, pool, tmp_path):
+def test_token_from_a_yaml_block_scalar(ansible, hostile_servers, tmp_path):
     token = random_token(300)
-    server = pool.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
+    server = hostile_servers.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
     playbook = tmp_path / "block_scalar.yml"
     # `|` keeps the final newline: the way a token pasted from a vault file usually arrives.
     playbook.write_text(
@@ -260,7 +251,6 @@ def test_token_from_a_yaml_block_scalar(ansible, pool, tmp_path):
         "          %s\n"
         "      ignore_errors: true\n" % (server.url, server.ca_path, server.project_id, token))
     run = ansible.playbook(str(playbook), extra=["-vvv"])
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     assert_no_secret_leak(outputs, {"auth_token": token})
     assert_clean_success(run.task("token from a block scalar"))
