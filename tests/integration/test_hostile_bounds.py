@@ -20,7 +20,6 @@ import pytest
 
 from scenarios import Scenarios
 from support.ansible_runner import BIN_DIR, MODULE
-from support.results import AnsibleRun
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,
@@ -28,6 +27,7 @@ from support.hostile_checks import (
     assert_no_secret_leak,
     mentions,
     outputs_of,
+    warnings_of,
 )
 from support.hostile_server import (
     by_offset,
@@ -40,6 +40,7 @@ from support.hostile_server import (
     same_page,
     trickle,
 )
+from support.results import AnsibleRun
 
 # 40 bytes at one byte every half second: 20 s for the whole body, while no single read waits 3 s.
 TRICKLED_LISTING = '{"total_count": 0, "jobs": []}'.ljust(40)
@@ -132,9 +133,11 @@ def test_wait_sleep_has_a_floor(bounds):
     msg = assert_clean_failure(result)
     if stats["requests"] == 0:  # refusing wait_sleep 0 is as good as a floor
         assert mentions(msg, "wait_sleep"), msg
-    else:  # a floor of about 0.3 s or more: at most 10 polls in a wait_timeout of 3 s
+    else:  # a floor of about 0.3 s or more: at most 10 polls in a wait_timeout of 3 s, and a warning says so
         assert stats["requests"] <= 10, "%d polls in 3 seconds" % stats["requests"]
         assert "Timed out" in msg or mentions(msg, "wait_timeout"), msg
+        warnings = warnings_of(result, bounds.run_result.stderr + bounds.run_result.stdout)
+        assert mentions(warnings, "wait_sleep"), "no warning names wait_sleep: %s" % warnings
 
 
 def test_no_piece_of_the_token_in_any_output(bounds):

@@ -6,7 +6,7 @@ results document, at default verbosity and at -vvv; a leak is any run of 8 chara
 or escaped (``\\n``, ``\\"``, ``\\u00e9``, twice escaped). Secrets: those given as options, as
 environment variables, and the tokens the hostile IAM issued during the run.
 
-After the fix (the issue's principles): whitespace around credential values is stripped; a control
+The principles these tests hold the module to: whitespace around credential values is stripped; a control
 character inside one fails naming the option, never showing the value; text from a server is scrubbed
 of every known secret before it is shortened.
 """
