@@ -262,11 +262,13 @@ class LyingListing(object):
     def __call__(self, offset, size):
         with self.lock:
             self.requests.append((offset, size))
-        size = min(size, self.page_cap or size)
+        return self.claimed, self.page(offset, min(size, self.page_cap or size))
+
+    def page(self, offset, size):
         page = self.items[offset:offset + size]
         if not page and self.repeat:
             page = self.items[:size]
-        return self.claimed, page
+        return page
 
 
 @pytest.mark.parametrize("repeat", [False, True], ids=["empty-pages", "repeated-pages"])
@@ -316,18 +318,14 @@ def test_ids_of_the_wrong_type_are_data_not_a_crash():
 
 # ------------------------------------------------------------ issue 9: a listing is bounded whatever comes
 
-class EndlessListing(object):
+class EndlessListing(LyingListing):
     """A full page of items never seen before at every offset, behind a total that promises ever more."""
 
     def __init__(self, claimed=10 ** 9):
-        self.claimed = claimed
-        self.requests = []
-        self.lock = threading.Lock()
+        super(EndlessListing, self).__init__(real=0, claimed=claimed)
 
-    def __call__(self, offset, size):
-        with self.lock:
-            self.requests.append((offset, size))
-        return self.claimed, [{"id": index} for index in range(offset, offset + size)]
+    def page(self, offset, size):
+        return [{"id": index} for index in range(offset, offset + size)]
 
 
 @pytest.mark.parametrize("claimed", [10 ** 9, None], ids=["huge-total", "no-total"])
