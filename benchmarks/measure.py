@@ -95,6 +95,13 @@ class Emulator:
         self._process.seed(count, replace=not committed, random_seed=200, **lifecycle)
 
 
+    def seed_committed_batches(self, ids):
+        """Replace the jobs by one committed batch per id (a gate on them passes at the first look)."""
+        self._process.seed(jobs=[{"async_job_id": batch_id, "status": "COMMIT_SUCCESS", "domain_name": "demo-domain",
+                                  "user_name": "demo-user", "create_time": "2026-11-30T08:%02d:00Z" % (index % 60)}
+                                 for index, batch_id in enumerate(ids)])
+
+
 def connection(state, auth="token"):
     """The module's connection options for the emulator: token or IAM password auth."""
     options = {"region": state["region"], "project_id": state["project_id"], "endpoint": state["url"],

@@ -7,7 +7,9 @@ the module and its baselines alike:
 1. task overhead: the module (one small page) vs ansible.builtin.ping vs the same GET through ansible.builtin.uri;
 2. listing 10,000 jobs: the module vs a paging loop on the official SDK vs the Terraform data source's strategy;
 3. waiting for a batch to commit: wait_for_status in one task vs an until loop (IAM password auth);
-4. a 100,000-job batch in a playbook with register: return_jobs all vs unfinished vs none.
+4. a 100,000-job batch in a playbook with register: return_jobs all vs unfinished vs none;
+5. the commit_gate role on 20 batch ids vs on 1 id, beside a loop of one module run per id (the gate's
+   approach before async_job_ids).
 
 Prints a table of medians, each with its ratio to a baseline measured in the same run, writes the table
 as RST and JSON under --out-dir, and draws the comparisons into a PNG chart.
@@ -253,6 +255,29 @@ def large_batch(bench, runs, jobs, pending=100):
     return rows, chart
 
 
+def gate(bench, runs, batches):
+    bench.log("[5] commit_gate on %d batch ids vs on 1 id vs one module run per id" % batches)
+    ids = ["batch-%03d" % index for index in range(batches)]
+    bench.emulator.seed_committed_batches(ids)
+    token_auth = connection(bench.state)
+    samples = bench.round_robin({
+        "role, 1 id": lambda: bench.playbook("gate.yml", {"drs_connection": token_auth, "batch_ids": ids[:1]}),
+        "role, %d ids" % batches: lambda: bench.playbook("gate.yml", {"drs_connection": token_auth, "batch_ids": ids}),
+        "module per id, %d ids" % batches: lambda: bench.playbook("gate_per_id.yml",
+                                                                  {"drs_connection": token_auth, "batch_ids": ids}),
+    }, runs)
+    wall = medians(samples, lambda sample: sample.wall)
+    label = "5 gate %d batches" % batches
+    many, one, per_id = "role, %d ids" % batches, "role, 1 id", "module per id, %d ids" % batches
+    rows = [
+        Row(label, "commit_gate, %d ids: wall" % batches, wall[many], "commit_gate, 1 id", wall[one],
+            target="<= 1.50x", met=wall[many] <= 1.5 * wall[one]),
+        Row(label, "one module run per id, %d ids: wall" % batches, wall[per_id], "commit_gate, 1 id", wall[one]),
+    ]
+    chart = ("Gate on %d batch ids: wall seconds" % batches, [(name, wall[name]) for name in samples])
+    return rows, chart
+
+
 # ------------------------------------------------------------------------------------------ the run
 
 
@@ -299,8 +324,9 @@ def main(argv=None):
         with Emulator(args.latency_ms) as emulator:
             bench = Bench(emulator, workdir, log=lambda message: print(message, flush=True))
             for scenario in (lambda: task_overhead(bench, runs), lambda: listing(bench, runs, listing_jobs),
-                             lambda: waiting(bench, slow_runs, polls, poll_seconds=0.5),
-                             lambda: large_batch(bench, slow_runs, batch_jobs)):
+                             lambda: waiting(bench, slow_runs, polls, poll_seconds=1.0),
+                             lambda: large_batch(bench, slow_runs, batch_jobs),
+                             lambda: gate(bench, runs, batches=20)):
                 scenario_rows, chart = scenario()
                 rows += scenario_rows
                 charts.append(chart)

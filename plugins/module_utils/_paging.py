@@ -34,6 +34,14 @@ def _hashable(key):
         return ("unhashable", json.dumps(key, sort_keys=True, default=str))
 
 
+class TooManyItems(Exception):
+    """The listing passed ``most`` distinct items: a service that invents new items without end is cut here."""
+
+    def __init__(self, most):
+        super(TooManyItems, self).__init__("more than %d items" % most)
+        self.most = most
+
+
 def _never_too_large(error):
     return False
 
@@ -53,20 +61,25 @@ class Pager(object):
     ``is_page_too_large(error)`` is true is asked again smaller, and the page size shrinks for the rest of
     the run. ``times_throttled()`` tells how often the service has asked to slow down so far: each new
     time halves the concurrency. ``identity(item)`` names an item, so that one seen twice is kept once.
+    ``most_items`` bounds a listing whatever the service answers: once more distinct items than that have
+    come, it raises TooManyItems (a ``limit`` of at most ``most_items`` never does).
     """
 
     def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None, is_page_too_large=None,
-                 times_throttled=None):
+                 times_throttled=None, most_items=None):
         self.fetch_page = fetch_page
         self.page_size = page_size
         self.concurrency = concurrency
         self.identity = identity
         self.is_page_too_large = is_page_too_large or _never_too_large
         self.times_throttled = times_throttled or _no_throttling
+        self.most_items = most_items
         self._throttles_seen = self.times_throttled()
         self._lock = threading.Lock()
-        # Per listing: the identities seen, and the offset of the first page that brought nothing new.
+        # Per listing: the identities seen, how many new items came, and the offset of the first page that
+        # brought nothing new.
         self._seen = set()
+        self._new_items = 0
         self._stop_at = UNKNOWN_END
 
     def _slow_down_when_throttled(self):
@@ -90,6 +103,7 @@ class Pager(object):
         Without a usable total from the service, the total is ``offset`` plus the items listed.
         """
         self._seen = set()
+        self._new_items = 0
         self._stop_at = UNKNOWN_END
         size = self.page_size if limit is None else min(self.page_size, limit)
         while True:
@@ -121,16 +135,23 @@ class Pager(object):
         return (offset + len(merged) if total is None else total), merged
 
     def _brings_new(self, items):
-        """True when ``items`` hold one not seen before in this listing (any item, without an identity)."""
+        """True when ``items`` hold one not seen before in this listing (any item, without an identity).
+
+        Raises TooManyItems once the listing has brought more than ``most_items`` new items.
+        """
         if self.identity is None:
-            return bool(items)
-        new = False
-        for item in items:
-            key = self._key(item)
-            if key not in self._seen:
-                new = True
-                self._seen.add(key)
-        return new
+            new = len(items)
+        else:
+            new = 0
+            for item in items:
+                key = self._key(item)
+                if key not in self._seen:
+                    new += 1
+                    self._seen.add(key)
+        self._new_items += new
+        if self.most_items is not None and self._new_items > self.most_items:
+            raise TooManyItems(self.most_items)
+        return new > 0
 
     def _key(self, item):
         key = self.identity(item)

@@ -71,8 +71,10 @@ options:
   limit:
     description:
       - Return at most this many jobs, starting at O(offset), paging when it exceeds O(page_size).
-      - When unset, every job from O(offset) on is returned.
-      - Must be at least V(1).
+      - When unset, every job from O(offset) on is returned, up to V(100000) jobs. A listing that would pass
+        V(100000) jobs fails instead (whatever C(total_count) the service claims), so that a run ends even
+        against a service that lists new jobs without end; narrow the filters, or read in parts with O(offset).
+      - Between V(1) and V(100000).
     type: int
   page_size:
     description:
@@ -440,7 +442,7 @@ request_id:
 import collections
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import read_validation_failures, reasons_summary
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import fetch_jobs_page, is_page_too_large
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import LISTING, fetch_jobs_page, is_page_too_large
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     COMMITTED,
     STATUSES,
@@ -459,12 +461,14 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
-from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager
+from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
-RANGES = dict(offset=(0, None), limit=(1, None), page_size=(1, None), page_concurrency=(1, 32),
+# The most jobs one listing reads: a service that invents new jobs without end still lets the run end.
+MOST_LISTED_JOBS = 100000
+RANGES = dict(offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None), page_concurrency=(1, 32),
               wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
 # The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them without
 # wait_for_status can be told apart.
@@ -559,13 +563,19 @@ class BatchAsyncJobInfo(DrsModule):
             query["async_job_id"] = async_job_id
         return Pager(lambda offset, size: fetch_jobs_page(self.client, query, params["language"], offset, size),
                      page_size=params["page_size"], concurrency=max(1, params["page_concurrency"] // queries),
-                     identity=job_id, is_page_too_large=is_page_too_large, times_throttled=lambda: self.stats.throttled)
+                     identity=job_id, is_page_too_large=is_page_too_large, times_throttled=lambda: self.stats.throttled,
+                     most_items=MOST_LISTED_JOBS)
 
     def list_jobs(self, pagers):
         """Every query at once (bounded by page_concurrency), on this run's one session and token."""
         offset, limit = self.params["offset"], self.params["limit"]
-        listed = map_in_order(lambda pager: pager.list(offset, limit), pagers.values(),
-                              self.params["page_concurrency"])
+        try:
+            listed = map_in_order(lambda pager: pager.list(offset, limit), pagers.values(),
+                                  self.params["page_concurrency"])
+        except TooManyItems as error:
+            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: narrow "
+                                "the listing with async_job_id, status, domain_name or user_name, or read it in parts "
+                                "with offset and limit" % (LISTING, error.most))
         jobs, seen = [], set()
         for total_count, page in listed:
             for job in page:

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support 
 
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 from support.ansible_runner import Ansible, write_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from support.hostile_server import ServerPool  # noqa: E402  pylint: disable=wrong-import-position
 
 # Emulators serve from threads of this process (pytest idles while ansible runs, so the shared GIL
 # costs nothing here), which saves a Python start-up per emulator: about a quarter of the suite's time.
@@ -82,3 +83,12 @@ def start_module_emulator():
 def emulator(start_emulator):  # pylint: disable=redefined-outer-name
     """A fresh emulator with its defaults."""
     return start_emulator()
+
+
+@pytest.fixture(scope="module")
+def hostile_servers(tmp_path_factory):
+    """``hostile_servers.start(list=..., token=...)`` starts a hostile server (support/hostile_server.py); all
+    share one throw-away CA and are stopped when the test module ends."""
+    servers = ServerPool(tmp_path_factory.mktemp("hostile_servers"))
+    yield servers
+    servers.stop_all()

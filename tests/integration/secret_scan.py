@@ -1,4 +1,10 @@
-"""The secret scanner: no credential of the emulator, no wrong secret a test passed, no runtime token."""
+"""The secret scanner: no credential of the emulator, no wrong secret a test passed, no runtime token.
+
+The emulator's credentials are fixed and readable ("emulator-secret-key-000..."): any 8 characters of them
+(``emulator``, ``00000000``) also occur in harmless output, so this scan looks for the whole secret and long
+pieces of it. The hostile tests use random secrets and scan for every piece of 8 characters, escaped forms
+included (support/hostile_checks.py).
+"""
 
 import re
 

@@ -2,7 +2,7 @@
 one-line message naming the option, before any request; unsafe or misleading settings are refused or warned
 about; hints name the right option.
 
-Names these tests expect (a fixer may change them, and then these tests, on purpose):
+Names these tests rely on:
 - ``allow_insecure_http`` (bool, default false): the option without which ``http://`` endpoints are refused;
 - region ids shaped like Huawei's (``cn-north-4``, ``ap-southeast-1``, ``eu-west-101``, ``la-south-2``),
   checked even when ``endpoint`` is set, since the region also names the IAM project.
@@ -12,10 +12,7 @@ import re
 
 import pytest
 
-# --- coupling to the integration harness as it is today (adapt here after its refactor) -------------
-# fixtures: module_ansible (conftest.py); Scenarios runs many cases in one playbook run.
-from harness import Scenarios  # noqa: E402
-
+from scenarios import Scenarios
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,
@@ -25,7 +22,6 @@ from support.hostile_checks import (
     warnings_of,
 )
 from support.hostile_server import (
-    ServerPool,
     error,
     listing,
     make_job,
@@ -41,44 +37,30 @@ PASSWORD_LOGIN = dict(auth_token=None, iam_user_name="hostile-user", iam_passwor
                       iam_domain_name="hostile-domain")
 HTML_404 = "<html><head><title>404 Not Found</title></head><body>nothing here</body></html>"
 
-XFAIL_URL = "issue 9: a malformed endpoint URL crashes the module"
-XFAIL_NUMBER = "issue 9: a non-finite number gets through the range check"
-XFAIL_EMPTY = "issue 9: an empty filter is sent (async_job_id=) and matches every job"
-XFAIL_CONTRADICTION = "issue 9: a status filter that can never meet wait_for_status waits the full timeout"
-XFAIL_SEGMENT = "issue 9: a project_id that is not one path segment is sent (urllib3 normalises '..')"
-XFAIL_HTTP = "issue 9: http:// endpoints are accepted silently; allow_insecure_http does not exist yet"
-XFAIL_REGION = "issue 9: region is not checked against the shape of Huawei region ids"
-XFAIL_CA = "issue 9: a non-PEM ca_path is reported without naming the file and what is wrong"
-XFAIL_IAM_404 = "issue 9: a 404 from IAM blames the DRS endpoint"
-XFAIL_TLS = "issue 9: the TLS failure message has an unclosed parenthesis"
-XFAIL_WARNING = "issue 9: the validate_certs warning names only the DRS endpoint"
-XFAIL_IGNORED = "issue 9: wait_timeout and wait_sleep without wait_for_status are silently ignored"
-
-# name: (module options, option names the refusal must name, xfail reason or None). Each case has its own
-# server, which must see no request: every one of these is refused from the options alone.
+# name: (module options, option names the refusal must name). Each case has its own server, which must see
+# no request: every one of these is refused from the options alone.
 REFUSALS = {
-    "endpoint http://127.0.0.1:99999": (dict(endpoint="http://127.0.0.1:99999"), ("endpoint",), XFAIL_URL),
-    "endpoint http://[::1": (dict(endpoint="http://[::1"), ("endpoint",), XFAIL_URL),
-    "endpoint https://127.0.0.1:99999": (dict(endpoint="https://127.0.0.1:99999"), ("endpoint",), XFAIL_URL),
-    "endpoint https://[::1": (dict(endpoint="https://[::1"), ("endpoint",), XFAIL_URL),
-    "iam_endpoint https://[::1": (dict(PASSWORD_LOGIN, iam_endpoint="https://[::1"), ("iam_endpoint",), XFAIL_URL),
-    "timeout inf": (dict(timeout="inf"), ("timeout",), XFAIL_NUMBER),
-    "timeout nan": (dict(timeout="nan"), ("timeout",), XFAIL_NUMBER),
-    "wait_sleep nan": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="nan"), ("wait_sleep",), XFAIL_NUMBER),
-    "wait_sleep inf": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="inf", wait_timeout=2), ("wait_sleep",),
-                       XFAIL_NUMBER),
-    "async_job_id empty": (dict(async_job_id=""), ("async_job_id",), XFAIL_EMPTY),
-    "async_job_id whitespace": (dict(async_job_id="  \t"), ("async_job_id",), XFAIL_EMPTY),
-    "domain_name empty": (dict(domain_name=""), ("domain_name",), XFAIL_EMPTY),
-    "domain_name whitespace": (dict(domain_name=" "), ("domain_name",), XFAIL_EMPTY),
-    "user_name empty": (dict(user_name=""), ("user_name",), XFAIL_EMPTY),
-    "user_name whitespace": (dict(user_name="   "), ("user_name",), XFAIL_EMPTY),
-    "project_id ..": (dict(project_id=".."), ("project_id",), XFAIL_SEGMENT),
-    "project_id .": (dict(project_id="."), ("project_id",), XFAIL_SEGMENT),
-    "project_id ../other-project": (dict(project_id="../other-project"), ("project_id",), XFAIL_SEGMENT),
-    "region evil.example/": (dict(region="evil.example/"), ("region",), XFAIL_REGION),
-    "region cn-north-4.evil.example": (dict(region="cn-north-4.evil.example"), ("region",), XFAIL_REGION),
-    "region cn-north-4/x": (dict(region="cn-north-4/x"), ("region",), XFAIL_REGION),
+    "endpoint http://127.0.0.1:99999": (dict(endpoint="http://127.0.0.1:99999"), ("endpoint",)),
+    "endpoint http://[::1": (dict(endpoint="http://[::1"), ("endpoint",)),
+    "endpoint https://127.0.0.1:99999": (dict(endpoint="https://127.0.0.1:99999"), ("endpoint",)),
+    "endpoint https://[::1": (dict(endpoint="https://[::1"), ("endpoint",)),
+    "iam_endpoint https://[::1": (dict(PASSWORD_LOGIN, iam_endpoint="https://[::1"), ("iam_endpoint",)),
+    "timeout inf": (dict(timeout="inf"), ("timeout",)),
+    "timeout nan": (dict(timeout="nan"), ("timeout",)),
+    "wait_sleep nan": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="nan"), ("wait_sleep",)),
+    "wait_sleep inf": (dict(wait_for_status="COMMIT_SUCCESS", wait_sleep="inf", wait_timeout=2), ("wait_sleep",)),
+    "async_job_id empty": (dict(async_job_id=""), ("async_job_id",)),
+    "async_job_id whitespace": (dict(async_job_id="  \t"), ("async_job_id",)),
+    "domain_name empty": (dict(domain_name=""), ("domain_name",)),
+    "domain_name whitespace": (dict(domain_name=" "), ("domain_name",)),
+    "user_name empty": (dict(user_name=""), ("user_name",)),
+    "user_name whitespace": (dict(user_name="   "), ("user_name",)),
+    "project_id ..": (dict(project_id=".."), ("project_id",)),
+    "project_id .": (dict(project_id="."), ("project_id",)),
+    "project_id ../other-project": (dict(project_id="../other-project"), ("project_id",)),
+    "region evil.example/": (dict(region="evil.example/"), ("region",)),
+    "region cn-north-4.evil.example": (dict(region="cn-north-4.evil.example"), ("region",)),
+    "region cn-north-4/x": (dict(region="cn-north-4/x"), ("region",)),
 }
 # Options that only matter with wait_for_status: refused naming both, or warned about naming both.
 WAIT_WITHOUT_TARGET = {
@@ -92,7 +74,7 @@ CONTRADICTIONS = [
     ("ASYNC_JOB_VALIDATE_FAILED", "COMMIT_SUCCESS"),
     ("AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"),
 ]
-# Guards that hold today: these must keep working.
+# Sound values: these must keep working.
 ACCEPTED = {
     "status COMMIT_SUCCESS waiting for AUTO_PARAM_VALIDATE_SUCCESS": dict(
         status="COMMIT_SUCCESS", wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", wait_timeout=5),
@@ -104,13 +86,6 @@ ACCEPTED = {
     "region la-south-2": dict(region="la-south-2"),
     "a finite timeout": dict(timeout=7.5),
 }
-
-
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_options"))
-    yield servers
-    servers.stop_all()
 
 
 @pytest.fixture(scope="module")
@@ -126,18 +101,18 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def options_run(module_ansible, pool, files):
+def options_run(module_ansible, hostile_servers, files):
     cases = Scenarios(module_ansible, start_emulator=None)
     servers = {}
 
     def add(name, server=None, **options):
-        server = server or pool.start(list=listing(JOBS))
+        server = server or hostile_servers.start(list=listing(JOBS))
         options.setdefault("auth_token", TOKEN)
         cases.add(name, style="none", emulator=server, **options)
         servers[name] = server
         return server
 
-    for name, (options, _names, _reason) in REFUSALS.items():
+    for name, (options, _names) in REFUSALS.items():
         add(name, **options)
     for status, wanted in CONTRADICTIONS:
         add("status %s waiting for %s" % (status, wanted), status=status, wait_for_status=wanted, wait_timeout=8,
@@ -145,39 +120,34 @@ def options_run(module_ansible, pool, files):
     for name, options in list(ACCEPTED.items()) + list(WAIT_WITHOUT_TARGET.items()):
         add(name, **options)
 
-    plain = pool.start(tls=False, list=listing(JOBS))
+    plain = hostile_servers.start(tls=False, list=listing(JOBS))
     add("http endpoint", plain, endpoint=plain.url, ca_path=None)
-    iam_plain = pool.start(tls=False)
+    iam_plain = hostile_servers.start(tls=False)
     add("http iam_endpoint", iam_endpoint=iam_plain.url, **PASSWORD_LOGIN)
     servers["http iam_endpoint: IAM"] = iam_plain
-    plain_allowed = pool.start(tls=False, list=listing(JOBS))
+    plain_allowed = hostile_servers.start(tls=False, list=listing(JOBS))
     add("http endpoint with allow_insecure_http", plain_allowed, endpoint=plain_allowed.url, ca_path=None,
         allow_insecure_http=True)
 
     add("ca_path not PEM", ca_path=str(files["garbage"]))
     add("ca_path empty", ca_path=str(files["empty"]))
-    add("IAM login 404 APIGW.0101", pool.start(token=error(404, "APIGW.0101", "The API does not exist")),
+    add("IAM login 404 APIGW.0101", hostile_servers.start(token=error(404, "APIGW.0101", "The API does not exist")),
         **PASSWORD_LOGIN)
-    add("IAM login 404 HTML", pool.start(token=raw(404, HTML_404, "text/html")), **PASSWORD_LOGIN)
-    add("IAM lookup 404 APIGW.0101", pool.start(projects=error(404, "APIGW.0101", "The API does not exist")),
+    add("IAM login 404 HTML", hostile_servers.start(token=raw(404, HTML_404, "text/html")), **PASSWORD_LOGIN)
+    add("IAM lookup 404 APIGW.0101", hostile_servers.start(projects=error(404, "APIGW.0101", "The API does not exist")),
         project_id=None)
-    add("IAM lookup 404 HTML", pool.start(projects=raw(404, HTML_404, "text/html")), project_id=None)
+    add("IAM lookup 404 HTML", hostile_servers.start(projects=raw(404, HTML_404, "text/html")), project_id=None)
     add("TLS: certificate from another CA", ca_path=str(files["other CA"]))
-    add("TLS: https to a plain HTTP server", plain, endpoint=plain.url.replace("http://", "https://"))
+    # Both endpoints https:// (an http:// one is refused, even when unused), to a server that speaks plain HTTP.
+    add("TLS: https to a plain HTTP server", plain, endpoint=plain.url.replace("http://", "https://"),
+        iam_endpoint=plain.url.replace("http://", "https://"))
 
-    iam = pool.start()
+    iam = hostile_servers.start()
     add("validate_certs false", ca_path=None, validate_certs=False, iam_endpoint=iam.url, **PASSWORD_LOGIN)
     servers["validate_certs false: IAM"] = iam
     cases.run()
-    cases.issued_tokens = pool.issued_tokens()
+    cases.issued_tokens = hostile_servers.issued_tokens()
     return cases, servers
-
-
-def params(table):
-    for name, value in table.items():
-        reason = value[-1]
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(name, marks=marks, id=name)
 
 
 def requests_seen(options_run, name):
@@ -185,15 +155,14 @@ def requests_seen(options_run, name):
     return servers[name].stats()["requests"]
 
 
-@pytest.mark.parametrize("name", list(params(REFUSALS)))
+@pytest.mark.parametrize("name", list(REFUSALS))
 def test_a_bad_option_value_is_refused_naming_the_option(options_run, name):
     cases, _servers = options_run
-    _options, names, _reason = REFUSALS[name]
+    _options, names = REFUSALS[name]
     assert_clean_failure(cases.result(name), *names)
     assert requests_seen(options_run, name) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_CONTRADICTION)
 @pytest.mark.parametrize("status, wanted", CONTRADICTIONS)
 def test_a_status_filter_that_can_never_meet_wait_for_status_is_refused(options_run, status, wanted):
     cases, _servers = options_run
@@ -211,7 +180,6 @@ def test_sound_values_keep_working(options_run, name):
     assert len(result["jobs"]) == len(JOBS)
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_IGNORED)
 @pytest.mark.parametrize("name", list(WAIT_WITHOUT_TARGET))
 def test_a_wait_option_without_wait_for_status_is_not_silently_ignored(options_run, name):
     cases, _servers = options_run
@@ -227,14 +195,12 @@ def test_a_wait_option_without_wait_for_status_is_not_silently_ignored(options_r
 # --- plain HTTP ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
 def test_an_http_endpoint_is_refused_naming_the_insecure_option(options_run):
     cases, _servers = options_run
     assert_clean_failure(cases.result("http endpoint"), "endpoint", "allow_insecure_http")
     assert requests_seen(options_run, "http endpoint") == 0
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
 def test_an_http_iam_endpoint_is_refused_before_the_password_travels(options_run):
     cases, _servers = options_run
     assert_clean_failure(cases.result("http iam_endpoint"), "iam_endpoint", "allow_insecure_http")
@@ -242,7 +208,6 @@ def test_an_http_iam_endpoint_is_refused_before_the_password_travels(options_run
     assert requests_seen(options_run, "http iam_endpoint") == 0
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_HTTP)
 def test_allow_insecure_http_lets_a_test_server_be_used(options_run):
     cases, _servers = options_run
     result = assert_clean_success(cases.result("http endpoint with allow_insecure_http"))
@@ -252,7 +217,6 @@ def test_allow_insecure_http_lets_a_test_server_be_used(options_run):
 # --- hints and messages ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_CA)
 @pytest.mark.parametrize("name, kind", [("ca_path not PEM", "garbage"), ("ca_path empty", "empty")])
 def test_a_ca_path_that_is_no_pem_bundle_names_the_file_and_the_problem(options_run, files, name, kind):
     cases, _servers = options_run
@@ -263,21 +227,14 @@ def test_a_ca_path_that_is_no_pem_bundle_names_the_file_and_the_problem(options_
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param("IAM login 404 APIGW.0101", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
-    "IAM login 404 HTML",
-    pytest.param("IAM lookup 404 APIGW.0101", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
-    pytest.param("IAM lookup 404 HTML", marks=pytest.mark.xfail(strict=True, reason=XFAIL_IAM_404)),
-])
+    "IAM login 404 APIGW.0101", "IAM login 404 HTML", "IAM lookup 404 APIGW.0101", "IAM lookup 404 HTML"])
 def test_a_404_from_iam_names_iam_endpoint_not_endpoint(options_run, name):
     cases, _servers = options_run
     msg = assert_clean_failure(cases.result(name), "iam_endpoint")
     assert not mentions(msg, "endpoint"), "the hint blames the DRS endpoint: %s" % msg
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param("TLS: certificate from another CA", marks=pytest.mark.xfail(strict=True, reason=XFAIL_TLS)),
-    "TLS: https to a plain HTTP server",
-])
+@pytest.mark.parametrize("name", ["TLS: certificate from another CA", "TLS: https to a plain HTTP server"])
 def test_a_tls_failure_message_is_balanced_and_readable(options_run, name):
     cases, _servers = options_run
     msg = assert_clean_failure(cases.result(name))
@@ -285,7 +242,6 @@ def test_a_tls_failure_message_is_balanced_and_readable(options_run, name):
     assert "TLS" in msg, msg
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_WARNING)
 def test_the_validate_certs_warning_names_both_endpoints(options_run):
     cases, servers = options_run
     result = assert_clean_success(cases.result("validate_certs false"))

@@ -6,7 +6,7 @@ results document, at default verbosity and at -vvv; a leak is any run of 8 chara
 or escaped (``\\n``, ``\\"``, ``\\u00e9``, twice escaped). Secrets: those given as options, as
 environment variables, and the tokens the hostile IAM issued during the run.
 
-After the fix (the issue's principles): whitespace around credential values is stripped; a control
+The principles these tests hold the module to: whitespace around credential values is stripped; a control
 character inside one fails naming the option, never showing the value; text from a server is scrubbed
 of every known secret before it is shortened.
 """
@@ -16,18 +16,15 @@ import secrets as random_source
 
 import pytest
 
-# --- coupling to the integration harness as it is today (adapt here after its refactor) -------------
-# fixtures: module_ansible, ansible (conftest.py); Scenarios runs many cases in one playbook run.
-from harness import Scenarios  # noqa: E402
-
+from scenarios import Scenarios
 from support.hostile_checks import (
     assert_clean_failure,
     assert_clean_success,
     assert_no_secret_leak,
     mentions,
+    outputs_of,
 )
 from support.hostile_server import (
-    ServerPool,
     echo_body,
     echo_header,
     echo_header_in_title,
@@ -42,16 +39,6 @@ from support.hostile_server import (
 )
 
 JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
-XFAIL_PRINTED = "issue 9: a credential value with whitespace is used as it is, and the failure prints it"
-XFAIL_CONTROL = "issue 9: a control character in a credential is not refused by name before any request"
-XFAIL_ECHO = "issue 9: a server's text is shortened before it is scrubbed, so a piece of the secret shows"
-
-
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    servers = ServerPool(tmp_path_factory.mktemp("hostile_secrets"))
-    yield servers
-    servers.stop_all()
 
 
 def access_key():
@@ -152,54 +139,46 @@ def redirect_repeats_token(pool):
     return server, {"auth_token": token}, {}, {"auth_token": token}
 
 
-# name: (builder, expected outcome, option names the message must name, xfail reason or None).
+# name: (builder, expected outcome, option names the message must name).
 # An entry of the names may be a tuple of alternatives (the option or its environment variable).
 SUCCEEDS, FAILS = "succeeds", "fails"
 CASES = {
-    "auth_token with a trailing newline": (token_with_trailing_newline, SUCCEEDS, (), XFAIL_PRINTED),
-    "auth_token with whitespace around it": (token_with_surrounding_whitespace, SUCCEEDS, (), XFAIL_PRINTED),
-    "secret_key with a trailing newline": (
-        secret_key_with_trailing_newline, SUCCEEDS, (), "issue 9: whitespace around secret_key is not stripped"),
-    "auth_token with a control character inside": (token_with_control_character, FAILS, ("auth_token",), XFAIL_CONTROL),
-    "auth_token with a newline inside": (token_with_newline_inside, FAILS, ("auth_token",), XFAIL_CONTROL),
-    "DRS echoes a 400-character token in error_msg": (echoed_token(400), FAILS, (), XFAIL_ECHO),
-    "DRS echoes a 1200-character token in error_msg": (echoed_token(1200), FAILS, (), XFAIL_ECHO),
-    "DRS echoes the signature and the security token": (echoed_signature_and_security_token, FAILS, (), XFAIL_ECHO),
-    "DRS echoes the token in an HTML title": (token_in_html_title, FAILS, (), XFAIL_ECHO),
-    "IAM echoes the login body with the password": (iam_echoes_login_body, FAILS, (), XFAIL_ECHO),
-    "DRS echoes the token IAM issued at run time": (drs_echoes_issued_token, FAILS, (), XFAIL_ECHO),
-    "a redirect repeats the token in its Location": (redirect_repeats_token, FAILS, (), XFAIL_ECHO),
-    # A guard that holds today: an echo short enough to stay whole is masked by ansible's no_log.
-    "DRS echoes a 40-character token in error_msg": (echoed_token(40), FAILS, (), None),
+    "auth_token with a trailing newline": (token_with_trailing_newline, SUCCEEDS, ()),
+    "auth_token with whitespace around it": (token_with_surrounding_whitespace, SUCCEEDS, ()),
+    "secret_key with a trailing newline": (secret_key_with_trailing_newline, SUCCEEDS, ()),
+    "auth_token with a control character inside": (token_with_control_character, FAILS, ("auth_token",)),
+    "auth_token with a newline inside": (token_with_newline_inside, FAILS, ("auth_token",)),
+    "DRS echoes a 400-character token in error_msg": (echoed_token(400), FAILS, ()),
+    "DRS echoes a 1200-character token in error_msg": (echoed_token(1200), FAILS, ()),
+    "DRS echoes the signature and the security token": (echoed_signature_and_security_token, FAILS, ()),
+    "DRS echoes the token in an HTML title": (token_in_html_title, FAILS, ()),
+    "IAM echoes the login body with the password": (iam_echoes_login_body, FAILS, ()),
+    "DRS echoes the token IAM issued at run time": (drs_echoes_issued_token, FAILS, ()),
+    "a redirect repeats the token in its Location": (redirect_repeats_token, FAILS, ()),
+    # An echo short enough to stay whole.
+    "DRS echoes a 40-character token in error_msg": (echoed_token(40), FAILS, ()),
 }
 
 
 @pytest.fixture(scope="module", params=["default verbosity", "-vvv"])
-def secret_run(request, module_ansible, pool):
+def secret_run(request, module_ansible, hostile_servers):
     cases = Scenarios(module_ansible, start_emulator=None)
     known = {}
     servers = {}
-    for name, (build, _outcome, _names, _reason) in CASES.items():
-        server, options, _environment, case_secrets = build(pool)
+    for name, (build, _outcome, _names) in CASES.items():
+        server, options, _environment, case_secrets = build(hostile_servers)
         cases.add(name, style="none", emulator=server, **options)
         known[name] = case_secrets
         servers[name] = server
     run = cases.run(extra=["-vvv"] if request.param == "-vvv" else [])
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     for name, server in servers.items():
         for index, token in enumerate(cases.stats(name)["issued_tokens"]):
             known[name]["token issued at run time #%d" % index] = token
     return cases, outputs, known
 
 
-def case_params(table):
-    for name, (_build, _outcome, _names, reason) in table.items():
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", list(case_params(CASES)))
+@pytest.mark.parametrize("name", list(CASES))
 def test_no_piece_of_a_secret_in_any_output(secret_run, name):
     cases, outputs, known = secret_run
     # The scan first: the assertions below print msg, which must be clean by then.
@@ -208,7 +187,7 @@ def test_no_piece_of_a_secret_in_any_output(secret_run, name):
 
 
 def check_outcome(case, result, stats):
-    _build, outcome, names, _reason = case
+    _build, outcome, names = case
     if outcome == SUCCEEDS:
         assert_clean_success(result)
         assert [job["async_job_id"] for job in result["jobs"]] == [job["async_job_id"] for job in JOBS]
@@ -223,22 +202,19 @@ def check_outcome(case, result, stats):
 
 
 ENVIRONMENT_CASES = {
-    "HW_SECURITY_TOKEN with a trailing newline": (
-        environment_security_token_with_trailing_newline, SUCCEEDS, (), XFAIL_PRINTED),
+    "HW_SECURITY_TOKEN with a trailing newline": (environment_security_token_with_trailing_newline, SUCCEEDS, ()),
     "HW_SECURITY_TOKEN with a control character inside": (
-        environment_security_token_with_control_character, FAILS, (("security_token", "HW_SECURITY_TOKEN"),),
-        XFAIL_CONTROL),
+        environment_security_token_with_control_character, FAILS, (("security_token", "HW_SECURITY_TOKEN"),)),
 }
 
 
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
-@pytest.mark.parametrize("name", list(case_params(ENVIRONMENT_CASES)))
-def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, verbosity):
-    server, _options, environment, case_secrets = ENVIRONMENT_CASES[name][0](pool)
+@pytest.mark.parametrize("name", list(ENVIRONMENT_CASES))
+def test_no_piece_of_an_environment_secret_in_any_output(ansible, hostile_servers, name, verbosity):
+    server, _options, environment, case_secrets = ENVIRONMENT_CASES[name][0](hostile_servers)
     options = dict(endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id)
     run = ansible.adhoc(json.dumps(options), extra=verbosity, env=environment)
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     assert_no_secret_leak(outputs, case_secrets)
     check_outcome(ENVIRONMENT_CASES[name], run.module_result(), server.stats())
 
@@ -246,22 +222,20 @@ def test_no_piece_of_an_environment_secret_in_any_output(ansible, pool, name, ve
 # --- the same leaks as a user meets them outside Scenarios: ad hoc, and a YAML block scalar -------------
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_PRINTED)
 @pytest.mark.parametrize("verbosity", [[], ["-vvv"]], ids=["default verbosity", "-vvv"])
-def test_adhoc_token_with_trailing_newline(ansible, pool, verbosity):
+def test_adhoc_token_with_trailing_newline(ansible, hostile_servers, verbosity):
     token = random_token(300)
-    server = pool.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
+    server = hostile_servers.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
     options = dict(endpoint=server.url, ca_path=server.ca_path, project_id=server.project_id,
                    auth_token=token + "\n")
     run = ansible.adhoc(json.dumps(options), extra=verbosity)
-    assert_no_secret_leak({"stdout": run.stdout, "stderr": run.stderr}, {"auth_token": token})
+    assert_no_secret_leak(outputs_of(run), {"auth_token": token})
     assert_clean_success(run.module_result())
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_PRINTED)
-def test_token_from_a_yaml_block_scalar(ansible, pool, tmp_path):
+def test_token_from_a_yaml_block_scalar(ansible, hostile_servers, tmp_path):
     token = random_token(300)
-    server = pool.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
+    server = hostile_servers.start(list=requires_header("X-Auth-Token", token, listing(JOBS)))
     playbook = tmp_path / "block_scalar.yml"
     # `|` keeps the final newline: the way a token pasted from a vault file usually arrives.
     playbook.write_text(
@@ -277,7 +251,6 @@ def test_token_from_a_yaml_block_scalar(ansible, pool, tmp_path):
         "          %s\n"
         "      ignore_errors: true\n" % (server.url, server.ca_path, server.project_id, token))
     run = ansible.playbook(str(playbook), extra=["-vvv"])
-    with open(run.results_path) as handle:
-        outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": handle.read()}
+    outputs = outputs_of(run)
     assert_no_secret_leak(outputs, {"auth_token": token})
     assert_clean_success(run.task("token from a block scalar"))

@@ -51,14 +51,9 @@ def find_secret_leaks(texts, secrets):
 
 
 def outputs_of(run):
-    """What a user of a finished ansible run can see: stdout, stderr and the results document."""
-    texts = {"stdout": run.stdout, "stderr": run.stderr}
-    try:
-        with open(run.results_path) as handle:
-            texts["results"] = handle.read()
-    except OSError:
-        pass
-    return texts
+    """What a user of a finished ansible run (support.results.AnsibleRun) can see: stdout, stderr and the
+    results document, which must exist."""
+    return {"stdout": run.stdout, "stderr": run.stderr, "results": run.results_text()}
 
 
 def assert_no_secret_leak(texts, secrets):

@@ -143,6 +143,15 @@ def same_page(jobs, total_count):
     return answer
 
 
+def endless_new_jobs(total_count):
+    """A full page of jobs never listed before at every offset, with a total that promises ever more."""
+    def answer(exchange):
+        offset, limit = exchange.offset_and_limit()
+        jobs = [make_job(index, prefix="endless") for index in range(offset, offset + max(0, min(limit, 1000)))]
+        exchange.reply_json(200, {"total_count": total_count, "jobs": jobs})
+    return answer
+
+
 def error(status, error_code, error_msg, headers=None):
     def answer(exchange):
         exchange.reply_json(status, {"error_code": error_code, "error_msg": error_msg}, headers=headers)
@@ -395,8 +404,7 @@ def tls_material(directory):
     """``(server SSLContext, CA bundle path)`` for 127.0.0.1, from a throw-away CA made in ``directory``."""
     from drs_emulator.certs import generate_certificates  # the emulator's helper; needs `cryptography`
 
-    ca_path, certificate_path, key_path = generate_certificates(str(directory), host_names=("localhost",),
-                                                                addresses=("127.0.0.1",))
+    ca_path, certificate_path, key_path = generate_certificates(str(directory))  # for localhost and 127.0.0.1
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificate_path, key_path)
     return context, ca_path

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, smaller_page
+from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems, smaller_page
 
 
 class PageTooLarge(Exception):
@@ -262,11 +262,13 @@ class LyingListing(object):
     def __call__(self, offset, size):
         with self.lock:
             self.requests.append((offset, size))
-        size = min(size, self.page_cap or size)
+        return self.claimed, self.page(offset, min(size, self.page_cap or size))
+
+    def page(self, offset, size):
         page = self.items[offset:offset + size]
         if not page and self.repeat:
             page = self.items[:size]
-        return self.claimed, page
+        return page
 
 
 @pytest.mark.parametrize("repeat", [False, True], ids=["empty-pages", "repeated-pages"])
@@ -312,3 +314,41 @@ def test_ids_of_the_wrong_type_are_data_not_a_crash():
     total, items = Pager(fetch, page_size=4, concurrency=1, identity=lambda item: item.get("id")
                          if isinstance(item, dict) else None).list()
     assert items == pages[0]
+
+
+# ------------------------------------------------------------ issue 9: a listing is bounded whatever comes
+
+class EndlessListing(LyingListing):
+    """A full page of items never seen before at every offset, behind a total that promises ever more."""
+
+    def __init__(self, claimed=10 ** 9):
+        super(EndlessListing, self).__init__(real=0, claimed=claimed)
+
+    def page(self, offset, size):
+        return [{"id": index} for index in range(offset, offset + size)]
+
+
+@pytest.mark.parametrize("claimed", [10 ** 9, None], ids=["huge-total", "no-total"])
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_endless_new_items_stop_past_most_items_within_one_wave(claimed, concurrency):
+    listing = EndlessListing(claimed)
+    pager = Pager(listing, page_size=10, concurrency=concurrency, identity=lambda item: item["id"], most_items=95)
+    with pytest.raises(TooManyItems) as raised:
+        pager.list()
+    assert raised.value.most == 95
+    # ten pages reach 100 > 95 items; pages already in flight may be asked, no more
+    assert len(listing.requests) <= 10 + concurrency
+
+
+@pytest.mark.parametrize("identity", [lambda item: item["id"], None], ids=["identity", "no-identity"])
+def test_exactly_most_items_is_no_failure(identity):
+    listing = LyingListing(real=100, claimed=100)
+    total, items = Pager(listing, page_size=10, concurrency=4, identity=identity, most_items=100).list()
+    assert total == 100 and len(items) == 100
+
+
+def test_a_limit_of_most_items_never_fails_against_endless_items():
+    listing = EndlessListing()
+    total, items = Pager(listing, page_size=10, concurrency=4, identity=lambda item: item["id"],
+                         most_items=50).list(offset=7, limit=50)
+    assert _ids(items) == list(range(7, 57)) and total == 10 ** 9

@@ -53,7 +53,8 @@ def echo_auth_into_jobs(fake):
 
 
 @pytest.mark.parametrize("args,words", [
-    (dict(AK_SK, limit=0), ["limit", "at least 1"]),
+    (dict(AK_SK, limit=0), ["limit", "between 1 and 100000"]),
+    (dict(AK_SK, limit=100001), ["limit", "between 1 and 100000"]),
     (dict(AK_SK, offset=-1), ["offset", "at least 0"]),
     (dict(AK_SK, page_size=0), ["page_size"]),
     (dict(AK_SK, page_concurrency=33), ["page_concurrency", "between 1 and 32"]),

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from ansible_collections.hwcloud.drs.plugins.modules import drs_batch_async_job_info
+
 from hwcloud_drs_fakes import PROJECT_ID, FakeDrs, make_jobs, make_response  # pylint: disable=import-error
 from test_drs_batch_async_job_info import (  # pylint: disable=import-error,unused-import
     AK_SK,
@@ -297,3 +299,18 @@ def test_a_404_from_iam_blames_iam_endpoint(run, credentials):
 def test_the_validate_certs_warning_names_both_endpoints(run):
     outcome = run(dict(AK_SK, validate_certs=False))
     assert "https://drs.test:8443 (endpoint) and https://iam.test:8443 (iam_endpoint)" in warnings_of(outcome)
+
+
+def test_endless_new_jobs_fail_clearly_past_the_most_one_listing_reads(run, monkeypatch):
+    monkeypatch.setattr(drs_batch_async_job_info, "MOST_LISTED_JOBS", 40)
+    fake = FakeDrs(page_cap=10)
+
+    def endless(call):
+        offset, limit = int(call.query["offset"]), int(call.query["limit"])
+        jobs = [dict(make_jobs(1)[0], async_job_id="endless-%06d" % index) for index in range(offset, offset + limit)]
+        return make_response(200, {"total_count": 10 ** 9, "jobs": jobs})
+
+    fake.session.handler = endless
+    msg = assert_clean_failure(run(dict(AK_SK, project_id=PROJECT_ID, page_size=10, page_concurrency=4), fake))
+    assert "more than 40 jobs" in msg and "limit" in msg and "offset" in msg, msg
+    assert len(fake.calls) <= 4 + 1 + 4  # four full pages, the fifth passes the cap, at most one wave more
