@@ -94,7 +94,6 @@ class Emulator:
             lifecycle = {"validate_after_calls": 0, "auto_commit_after_calls": commit_after_calls}
         self._process.seed(count, replace=not committed, random_seed=200, **lifecycle)
 
-
     def seed_committed_batches(self, ids):
         """Replace the jobs by one committed batch per id (a gate on them passes at the first look)."""
         self._process.seed(jobs=[{"async_job_id": batch_id, "status": "COMMIT_SUCCESS", "domain_name": "demo-domain",
