@@ -32,7 +32,8 @@ def extra_vars(emulator, style, via_role=False, **gate):
     return variables
 
 
-# A broken gate fails fast: the playbook's gate_timeout is 30 s unless a case says otherwise.
+# A broken gate fails fast: the playbook's gate_timeout is 30 s unless a case says otherwise (the commit cases
+# make one module run per batch, about 20 s in all on a quiet machine: they get room for a loaded one).
 # name: (emulator options, credential style, pass credentials through commit_gate_auth, gate vars,
 #        what the output must say)
 CASES = {
@@ -50,12 +51,13 @@ CASES = {
     # Validation ends on the third listing of the four ids (a look, then two polls of the wait).
     "committed by the gate, by ids": (
         dict(validate_after_calls=12), "aksk", False,
-        dict(gate_expect="passed", gate_job_ids=BATCH_IDS, gate_commit=True, gate_committed_job_ids=BATCH_IDS),
+        dict(gate_expect="passed", gate_job_ids=BATCH_IDS, gate_commit=True, gate_committed_job_ids=BATCH_IDS,
+             gate_timeout=90),
         ["commit_gate: passed", "committed 4 batch(es)"]),
     "committed by the gate, by user, credentials in commit_gate_auth": (
         dict(validate_after_calls=1), "password", True,
         dict(gate_expect="passed", gate_user_name="migration-bot", gate_commit=True,
-             gate_committed_job_ids=BATCH_IDS, gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"),
+             gate_committed_job_ids=BATCH_IDS, gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", gate_timeout=90),
         ["commit_gate: passed", "4 job(s) to reach COMMIT_SUCCESS"]),
     "failed validation": (
         dict(validate_after_calls=2, fail_ids="gate-002"), "token", False,
