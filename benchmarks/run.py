@@ -261,14 +261,17 @@ def gate(bench, runs, batches):
     bench.emulator.seed_committed_batches(ids)
     token_auth = connection(bench.state)
     samples = bench.round_robin({
-        "role, 1 id": lambda: bench.playbook("gate.yml", {"drs_connection": token_auth, "batch_ids": ids[:1]}),
-        "role, %d ids" % batches: lambda: bench.playbook("gate.yml", {"drs_connection": token_auth, "batch_ids": ids}),
-        "module per id, %d ids" % batches: lambda: bench.playbook("gate_per_id.yml",
-                                                                  {"drs_connection": token_auth, "batch_ids": ids}),
+        "commit_gate, 1 id": lambda: bench.playbook("gate.yml", {"drs_connection": token_auth,
+                                                                        "batch_ids": ids[:1]}),
+        "commit_gate, %d ids" % batches: lambda: bench.playbook("gate.yml", {"drs_connection": token_auth,
+                                                                                   "batch_ids": ids}),
+        "one module run per id, %d ids" % batches: lambda: bench.playbook("gate_per_id.yml",
+                                                                   {"drs_connection": token_auth, "batch_ids": ids}),
     }, runs)
     wall = medians(samples, lambda sample: sample.wall)
     label = "5 gate %d batches" % batches
-    many, one, per_id = "role, %d ids" % batches, "role, 1 id", "module per id, %d ids" % batches
+    many, one = "commit_gate, %d ids" % batches, "commit_gate, 1 id"
+    per_id = "one module run per id, %d ids" % batches
     rows = [
         Row(label, "commit_gate, %d ids: wall" % batches, wall[many], "commit_gate, 1 id", wall[one],
             target="<= 1.50x", met=wall[many] <= 1.5 * wall[one]),
