@@ -12,7 +12,7 @@ Private to this collection: the interface may change without notice.
 from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import batch_jobs_path, fetch_jobs_page
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import COMMITTED, VALIDATED, job_id, job_status
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import RETRY_STATUS_CODES
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import RETRY_STATUS_CODES
 
 COMMITTING = "Committing DRS batch async job %s"
 # The list call filters by async_job_id; a small page is plenty for one batch.

@@ -17,13 +17,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_client import connect
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
+from ansible_collections.hwcloud.drs.plugins.module_utils._request_stats import RequestStats
 from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES, SECRET_OPTIONS, resolve_settings
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import (
-    REQUESTS_IMPORT_ERROR,
-    HttpTransport,
-    RequestStats,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, HttpTransport
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import SHORTEST_INTERVAL
 
 CONNECTION_ARGUMENT_SPEC = dict(

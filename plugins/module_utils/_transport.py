@@ -6,16 +6,22 @@
 Private to this collection: the interface may change without notice.
 """
 
-import random
-import re
 import threading
 import time
 import traceback
 
 from urllib.parse import urlsplit
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._connection_errors import balanced, connection_reason
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure, one_line, truncate
+from ansible_collections.hwcloud.drs.plugins.module_utils._request_stats import RequestStats
 from ansible_collections.hwcloud.drs.plugins.module_utils._responses import Answer, api_error_from_response
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import (
+    RETRY_STATUS_CODES,
+    backoff_seconds,
+    is_unknown_host,
+    parse_retry_after,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query
 
@@ -30,12 +36,6 @@ except ImportError:  # pragma: no cover - exercised by the module's missing_requ
 else:
     REQUESTS_IMPORT_ERROR = None
 
-# 429 is throttling; the 5xx codes are the gateway's transient answers.
-RETRY_STATUS_CODES = frozenset((429, 500, 502, 503, 504))
-BACKOFF_BASE_SECONDS = 0.5
-BACKOFF_CAP_SECONDS = 20.0
-# A server may ask for a long pause; never sleep longer than this for one retry.
-RETRY_AFTER_CAP_SECONDS = 60.0
 # The largest body read, after decompression: a page of 1000 jobs is about 250 KB, a gzip bomb is not.
 BODY_CAP_BYTES = 16 * 1024 * 1024
 # Decompressed bodies are read in pieces this large (urllib3 inflates one piece at a time).
@@ -52,28 +52,6 @@ class _Cancelled(Exception):
     """The run ended while this request was in flight."""
 
 
-class RequestStats(object):
-    """What a run cost, reported as the ``request_stats`` result key; safe to count from several threads."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.requests = 0
-        self.retries = 0
-        self.listings = 0
-        self.iam_calls = 0
-        # HTTP 429 answers, retried or not: a pager reads it to lower its concurrency. Not reported.
-        self.throttled = 0
-
-    def add(self, name, amount=1):
-        with self._lock:
-            setattr(self, name, getattr(self, name) + amount)
-
-    def as_dict(self):
-        # "polls" is the result key users and benchmarks know: one per complete listing.
-        return {"requests": self.requests, "retries": self.retries, "polls": self.listings,
-                "iam_calls": self.iam_calls}
-
-
 def host_header(url):
     """The Host header for ``url``: the host, with the port only when it is not the scheme's default."""
     parts = urlsplit(url)
@@ -84,62 +62,6 @@ def host_header(url):
     if port and port != {"https": 443, "http": 80}.get(parts.scheme):
         host = "%s:%d" % (host, port)
     return host
-
-
-def parse_retry_after(value, now=None):
-    """Seconds asked by a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.match(r"^\d+(\.\d+)?$", value):
-        return float(value)
-    from email.utils import parsedate_to_datetime  # only needed for the rare HTTP-date form
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
-        return None
-    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
-
-
-def backoff_seconds(attempt, retry_after=None, jitter=None):
-    """Jittered exponential backoff for retry number ``attempt`` (0-based), honouring Retry-After."""
-    if retry_after is not None:
-        return min(retry_after, RETRY_AFTER_CAP_SECONDS)
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** attempt))
-    return ceiling * (0.5 + (jitter or random.random)() / 2.0)
-
-
-# A host name that does not resolve will not resolve a second later; "Temporary failure" may, and is retried.
-_UNKNOWN_HOST = re.compile(r"Name or service not known|nodename nor servname provided|No address associated")
-
-
-def _is_unknown_host(error):
-    return bool(_UNKNOWN_HOST.search(str(error)))
-
-
-def balanced(text):
-    """``text`` cut before its first parenthesis that is never closed (excerpts of exception texts have them)."""
-    depth = 0
-    opened_at = []
-    for index, character in enumerate(text):
-        if character == "(":
-            opened_at.append(index)
-            depth += 1
-        elif character == ")" and depth:
-            opened_at.pop()
-            depth -= 1
-    return text[:opened_at[0]].rstrip() if opened_at else text
-
-
-def _connection_reason(error, scrub):
-    # Exception texts may quote a URL or a header value: scrubbed before anything is cut.
-    text = one_line(scrub(error))
-    match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
-    if not match:
-        match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
-    return balanced(match.group(0).strip() if match else truncate(text, 160))
 
 
 def _read_answer(response, deadline, body_cap, abandoned):
@@ -280,11 +202,11 @@ class HttpTransport(object):
                 else:
                     hint = "set ca_path to the PEM bundle of the CA that signed the server's certificate"
                 raise ModuleFailure("%s: the TLS connection to %s failed (%s). Hint: %s" % (
-                    action or "Request failed", host, _connection_reason(error, self.scrub), hint))
+                    action or "Request failed", host, connection_reason(error, self.scrub), hint))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer's body.
-                if attempt < max_retries and not _is_unknown_host(error):
+                if attempt < max_retries and not is_unknown_host(error):
                     self._pause(attempt, None)
                     attempt += 1
                     continue
@@ -296,7 +218,7 @@ class HttpTransport(object):
                     what = "could not connect to %s" % host
                 raise ModuleFailure(
                     "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
-                        action or "Request failed", what, _connection_reason(error, self.scrub), attempt,
+                        action or "Request failed", what, connection_reason(error, self.scrub), attempt,
                         "retry" if attempt == 1 else "retries"))
             except (requests.exceptions.RequestException, OSError, ValueError) as error:
                 # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.

@@ -251,7 +251,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import backoff_seconds
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import backoff_seconds
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
 RANGES = dict(wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))

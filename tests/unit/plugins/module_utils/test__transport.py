@@ -5,14 +5,10 @@ import threading
 import pytest
 import requests
 
-from ansible_collections.hwcloud.drs.plugins.module_utils import _transport
+from ansible_collections.hwcloud.drs.plugins.module_utils import _retry_policy
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import (
-    HttpTransport,
-    backoff_seconds,
-    host_header,
-    parse_retry_after,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import backoff_seconds, parse_retry_after
+from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport, host_header
 
 from hwcloud_drs_fakes import FakeSession, make_response, script  # pylint: disable=import-error
 
@@ -110,7 +106,7 @@ def test_retry_after_seconds_is_honoured_and_capped():
                                       make_response(503, {}, headers={"Retry-After": "3600"}),
                                       make_response(200, OK))
     _get(client)
-    assert sleeps == [7.0, _transport.RETRY_AFTER_CAP_SECONDS]
+    assert sleeps == [7.0, _retry_policy.RETRY_AFTER_CAP_SECONDS]
 
 
 def test_retry_after_http_date():
@@ -122,7 +118,7 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     assert backoff_seconds(0, jitter=lambda: 0.0) == pytest.approx(0.25)
     assert backoff_seconds(0, jitter=lambda: 1.0) == pytest.approx(0.5)
     assert backoff_seconds(3, jitter=lambda: 1.0) == pytest.approx(4.0)
-    assert backoff_seconds(30, jitter=lambda: 1.0) == _transport.BACKOFF_CAP_SECONDS
+    assert backoff_seconds(30, jitter=lambda: 1.0) == _retry_policy.BACKOFF_CAP_SECONDS
 
 
 def test_redirects_are_refused_not_followed():
