@@ -260,13 +260,14 @@ def gate(bench, runs, batches):
     ids = ["batch-%03d" % index for index in range(batches)]
     bench.emulator.seed_committed_batches(ids)
     token_auth = connection(bench.state)
+
+    def gate_on(playbook, batch_ids):
+        return lambda: bench.playbook(playbook, {"drs_connection": token_auth, "batch_ids": batch_ids})
+
     samples = bench.round_robin({
-        "commit_gate, 1 id": lambda: bench.playbook("gate.yml", {"drs_connection": token_auth,
-                                                                        "batch_ids": ids[:1]}),
-        "commit_gate, %d ids" % batches: lambda: bench.playbook("gate.yml", {"drs_connection": token_auth,
-                                                                                   "batch_ids": ids}),
-        "one module run per id, %d ids" % batches: lambda: bench.playbook("gate_per_id.yml",
-                                                                   {"drs_connection": token_auth, "batch_ids": ids}),
+        "commit_gate, 1 id": gate_on("gate.yml", ids[:1]),
+        "commit_gate, %d ids" % batches: gate_on("gate.yml", ids),
+        "one module run per id, %d ids" % batches: gate_on("gate_per_id.yml", ids),
     }, runs)
     wall = medians(samples, lambda sample: sample.wall)
     label = "5 gate %d batches" % batches
