@@ -85,6 +85,21 @@ PROJECT_ID = "0123456789abcdef0123456789abcdef"
 REGION = "cn-north-4"
 
 
+def send_in_background(send, failure_type):
+    """Run ``send()`` on a thread; return the thread and the list that receives its failure's message."""
+    messages = []
+
+    def run():
+        try:
+            send()
+        except failure_type as failure:
+            messages.append(failure.msg)
+
+    sender = threading.Thread(target=run)
+    sender.start()
+    return sender, messages
+
+
 def make_jobs(count, status="COMMIT_SUCCESS", prefix="job"):
     return [{"async_job_id": "%s-%06d" % (prefix, index), "status": status, "domain_name": "demo-domain",
              "user_name": "demo-user", "create_time": "2024-01-30T10:%02d:%02dZ" % (index // 60 % 60, index % 60)}

@@ -7,10 +7,9 @@ import requests
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _retry_policy
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import backoff_seconds, parse_retry_after
 from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport, host_header
 
-from hwcloud_drs_fakes import FakeSession, make_response, script  # pylint: disable=import-error
+from hwcloud_drs_fakes import FakeSession, make_response, script, send_in_background  # pylint: disable=import-error
 
 OK = {"total_count": 0, "jobs": []}
 
@@ -109,18 +108,6 @@ def test_retry_after_seconds_is_honoured_and_capped():
     assert sleeps == [7.0, _retry_policy.RETRY_AFTER_CAP_SECONDS]
 
 
-def test_retry_after_http_date():
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500) == pytest.approx(10)
-    assert parse_retry_after("garbage") is None and parse_retry_after(None) is None
-
-
-def test_backoff_grows_exponentially_with_jitter_and_a_cap():
-    assert backoff_seconds(0, jitter=lambda: 0.0) == pytest.approx(0.25)
-    assert backoff_seconds(0, jitter=lambda: 1.0) == pytest.approx(0.5)
-    assert backoff_seconds(3, jitter=lambda: 1.0) == pytest.approx(4.0)
-    assert backoff_seconds(30, jitter=lambda: 1.0) == _retry_policy.BACKOFF_CAP_SECONDS
-
-
 def test_redirects_are_refused_not_followed():
     client, session, sleeps = _client(make_response(301, text="", headers={"Location": "https://evil.example/x?a=1"}))
     with pytest.raises(ApiError) as caught:
@@ -213,16 +200,7 @@ def test_closing_cuts_a_long_retry_after_short():
         return make_response(429, {}, headers={"Retry-After": "50"})
 
     client = HttpTransport(session=FakeSession(answer), max_retries=1)
-    outcome = []
-
-    def send():
-        try:
-            _get(client)
-        except ModuleFailure as failure:
-            outcome.append(failure.msg)
-
-    sender = threading.Thread(target=send)
-    sender.start()
+    sender, outcome = send_in_background(lambda: _get(client), ModuleFailure)
     assert asked.wait(10)
     client.close()
     sender.join(10)  # a bound against a hang, far below the 50 seconds asked for

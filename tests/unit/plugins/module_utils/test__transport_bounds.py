@@ -12,7 +12,7 @@ from urllib3.response import HTTPResponse
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport
 
-from hwcloud_drs_fakes import FakeSession, make_response  # pylint: disable=import-error
+from hwcloud_drs_fakes import FakeSession, make_response, send_in_background  # pylint: disable=import-error
 
 
 class TrickleStream(io.RawIOBase):
@@ -98,16 +98,7 @@ def test_closing_the_transport_stops_a_request_in_flight_at_once():
         return make_response(200, {})
 
     transport, session = _transport(hang, timeout=30)
-    caught = []
-
-    def send():
-        try:
-            _get(transport)
-        except ModuleFailure as failure:
-            caught.append(failure.msg)
-
-    sender = threading.Thread(target=send)
-    sender.start()
+    sender, caught = send_in_background(lambda: _get(transport), ModuleFailure)
     time.sleep(0.1)
     started = time.monotonic()
     transport.close()
