@@ -42,6 +42,11 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_retries=dict(type="int", default=5),
 )
 CONNECTION_RANGES = dict(timeout=(0.001, 3600), max_retries=(0, 100))
+# The wait options of a module that waits. They are unset by default, so that giving them to a run that does
+# not wait can be told apart (check_wait_options); a waiting run takes the defaults below (wait_settings).
+WAIT_RANGES = dict(wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
+WAIT_TIMEOUT = 1800
+WAIT_SLEEP = 10.0
 
 
 def _silence_insecure_request_warnings():
@@ -160,6 +165,12 @@ class DrsModule(AnsibleModule):
         elif params["wait_sleep"] is not None and params["wait_sleep"] < SHORTEST_INTERVAL:
             self.warn("wait_sleep %s is below the floor of %g second: polls are %g second apart" % (
                 params["wait_sleep"], SHORTEST_INTERVAL, SHORTEST_INTERVAL))
+
+    def wait_settings(self):
+        """``(timeout, interval)`` of a waiting run: the wait options, or their defaults when unset."""
+        params = self.params
+        return (WAIT_TIMEOUT if params["wait_timeout"] is None else params["wait_timeout"],
+                WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"])
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""

@@ -249,16 +249,11 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     VALIDATED,
     job_status,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import WAIT_RANGES, DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import backoff_seconds
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
 
-RANGES = dict(wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
-# The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them with wait=false
-# can be told apart.
-WAIT_TIMEOUT = 1800
-WAIT_SLEEP = 10.0
 # Where a batch can go once validation ended.
 VALIDATION_ENDED = frozenset((VALIDATE_FAILED, VALIDATED, COMMITTED))
 
@@ -277,11 +272,11 @@ class BatchAsyncJob(DrsModule):
 
     def run(self):
         params = self.params
-        self.check_ranges(RANGES)
+        self.check_ranges(WAIT_RANGES)
         self.check_options()
         self.connect(pool_size=2)
         clock, _sleep = self.wait_clock()
-        self.deadline = clock() + self.wait_timeout
+        self.deadline = clock() + self.wait_settings()[0]
         job = self.read()
         if job is None:
             raise ModuleFailure("No batch async job matches async_job_id %s. Hint: check async_job_id, and the region "
@@ -300,10 +295,6 @@ class BatchAsyncJob(DrsModule):
         if self.check_mode:
             return self.result(job, before, changed=True, after=COMMITTED)
         return self.commit(before)
-
-    @property
-    def wait_timeout(self):
-        return WAIT_TIMEOUT if self.params["wait_timeout"] is None else self.params["wait_timeout"]
 
     def check_options(self):
         """Refuse an empty id before any request; warn about what would be ignored or raised."""
@@ -342,18 +333,17 @@ class BatchAsyncJob(DrsModule):
         """Poll until ``reached(status)``, within the run's one deadline; returns the batch."""
         params = self.params
         clock, sleep = self.wait_clock()
+        wait_timeout, interval = self.wait_settings()
         try:
             return wait_until(self.read, succeeded=lambda job: reached(job_status(job)),
                               failed=lambda job: job_status(job) == VALIDATE_FAILED,
-                              timeout=max(0, self.deadline - clock()),
-                              interval=WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"],
-                              clock=clock, sleep=sleep)
+                              timeout=max(0, self.deadline - clock()), interval=interval, clock=clock, sleep=sleep)
         except WaitFailed as ended:
             return ended.last
         except WaitTimedOut:
             raise ModuleFailure("Timed out after %d seconds waiting for %s of batch %s; it is %s. Hint: raise "
                                 "wait_timeout, or run the task again later (it will not commit twice)" % (
-                                    self.wait_timeout, what, params["async_job_id"],
+                                    wait_timeout, what, params["async_job_id"],
                                     job_status(self.last_job) or "not listed"))
 
     def validation_failed(self):

@@ -458,7 +458,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     satisfies,
     timeout_message,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import WAIT_RANGES, DrsModule
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
 from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems
@@ -468,12 +468,8 @@ QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
 # The most jobs one listing reads: a service that invents new jobs without end still lets the run end.
 MOST_LISTED_JOBS = 100000
-RANGES = dict(offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None), page_concurrency=(1, 32),
-              wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
-# The defaults of wait_timeout and wait_sleep, which are unset by default so that giving them without
-# wait_for_status can be told apart.
-WAIT_TIMEOUT = 1800
-WAIT_SLEEP = 10.0
+RANGES = dict(WAIT_RANGES, offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None),
+              page_concurrency=(1, 32))
 
 # missing_ids: the selected batch ids that matched no job.
 Listing = collections.namedtuple("Listing", "jobs total_count missing_ids")
@@ -522,12 +518,12 @@ class BatchAsyncJobInfo(DrsModule):
             listing = self.list_jobs(pagers)
             return self.describe(listing, self.read_reasons(listing, warn=True)[0])
         clock, sleep = self.wait_clock()
+        timeout, interval = self.wait_settings()
         try:
             listing = wait_until(lambda: self.list_jobs(pagers),
                                  succeeded=lambda listing: all_satisfy(listing.jobs, wanted) and not listing.missing_ids,
                                  failed=lambda listing: any_failed(listing.jobs),
-                                 timeout=_or(params["wait_timeout"], WAIT_TIMEOUT),
-                                 interval=_or(params["wait_sleep"], WAIT_SLEEP), clock=clock, sleep=sleep)
+                                 timeout=timeout, interval=interval, clock=clock, sleep=sleep)
         except WaitFailed as ended:
             failures, unread = self.read_reasons(ended.last)
             raise ModuleFailure(failure_message(ended.last.jobs, reasons_summary(failures), unread))
@@ -625,10 +621,6 @@ class BatchAsyncJobInfo(DrsModule):
 
     def result_on_failure(self):
         return self.describe(self.last_listing, self.validation_failures)
-
-
-def _or(value, default):
-    return default if value is None else value
 
 
 def main(session=None, clock=None, sleep=None):
