@@ -6,7 +6,9 @@
 The answer lists the DRS tasks the batch created (the SDK's JobDetailResp, 37 optional fields). Which of them
 the service fills for a batch that failed validation is not documented, so every field that can carry a reason
 is read when present, none is required, and a value of an unexpected type is read as text. The other fields
-hold endpoints and connection details (user names): a task is never returned whole.
+hold endpoints and connection details (user names): a task is never returned whole. Every text read is
+scrubbed of the run's secrets before it is cut to length: a secret that straddles the cut would otherwise
+leave its first part behind, no longer whole enough for any later scrub to recognise.
 Private to this collection: the interface may change without notice.
 """
 
@@ -28,11 +30,15 @@ REASON_LENGTH = 500
 FAILED_RESULTS = frozenset(("failed", "failure", "fail", "false", "error"))
 
 
-def _text(value):
-    """A field's value as one line of text, or None when it carries nothing."""
+def _unchanged(text):
+    return text
+
+
+def _text(value, scrub=_unchanged):
+    """A field's value as one line of text, scrubbed, then cut to REASON_LENGTH; None when it carries nothing."""
     if value is None or value == "" or value == [] or value == {}:
         return None
-    text = one_line(value)
+    text = one_line(scrub(one_line(value)))
     return truncate(text, REASON_LENGTH) if text else None
 
 
@@ -41,71 +47,73 @@ def _dicts(value):
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
-def _code_and_message(code, message):
-    code, message = _text(code), _text(message)
+def _code_and_message(code, message, scrub):
+    code, message = _text(code, scrub), _text(message, scrub)
     if code and message:
         return "%s: %s" % (code, message)
     return code or message
 
 
-def _own_errors(task):
+def _own_errors(task, scrub):
     messages = [task.get(field) for field in OWN_MESSAGE_FIELDS if _text(task.get(field))]
-    return [_code_and_message(task.get("error_code"), message) for message in messages or [None]]
+    return [_code_and_message(task.get("error_code"), message, scrub) for message in messages or [None]]
 
 
-def _network_errors(task):
+def _network_errors(task, scrub):
     reasons = []
     for result in _dicts(task.get("network_results")):
-        reason = _code_and_message(result.get("error_code"), result.get("error_msg"))
+        reason = _code_and_message(result.get("error_code"), result.get("error_msg"), scrub)
         if reason:
             # The entry's ip names an endpoint: only the error is quoted.
             reasons.append("connection test: %s" % reason)
     return reasons
 
 
-def _error_logs(task):
-    return [_text(log.get("message")) for log in _dicts(task.get("logs"))
+def _error_logs(task, scrub):
+    return [_text(log.get("message"), scrub) for log in _dicts(task.get("logs"))
             if str(log.get("level", "")).strip().lower() == "error"]
 
 
-def _failed_prechecks(task):
+def _failed_prechecks(task, scrub):
     precheck = task.get("precheck_result")
     reasons = []
     for check in _dicts(precheck.get("precheck_results") if isinstance(precheck, dict) else None):
-        result = _text(check.get("result"))
-        failed_reason = _text(check.get("failed_reason"))
+        result = _text(check.get("result"), scrub)
+        failed_reason = _text(check.get("failed_reason"), scrub)
         # Without a result, a failed_reason says it failed; with one, only a failed result counts (an item
         # that passed or only raised an alarm is not why the batch failed).
         if not (result.lower() in FAILED_RESULTS if result else failed_reason):
             continue
-        item = _text(check.get("item")) or "an item"
+        item = _text(check.get("item"), scrub) or "an item"
         reasons.append("precheck %s failed%s" % (item, ": %s" % failed_reason if failed_reason else ""))
     return reasons
 
 
-def task_reasons(task):
+def task_reasons(task, scrub=_unchanged):
     """What the detail answer says about why one task failed, as lines of text, without repeats.
 
     Reads the task's own error code and message, those of its ``network_results`` entries, its ``logs``
     entries of level error and its failed ``precheck_result.precheck_results`` items with their
-    ``failed_reason``. Nothing else of the task is quoted.
+    ``failed_reason``. Nothing else of the task is quoted. ``scrub`` (the run's Secrets.scrub) masks secrets
+    in each text before it is cut.
     """
     if not isinstance(task, dict):
         return []
     reasons = []
-    for reason in _own_errors(task) + _network_errors(task) + _error_logs(task) + _failed_prechecks(task):
+    for reason in (_own_errors(task, scrub) + _network_errors(task, scrub) + _error_logs(task, scrub)
+                   + _failed_prechecks(task, scrub)):
         if reason and reason not in reasons:
             reasons.append(reason)
     return reasons
 
 
-def task_summary(task):
+def task_summary(task, scrub=_unchanged):
     """``{id, name, status, reasons}`` of one task: the only fields of a task this collection returns."""
     task = task if isinstance(task, dict) else {}
     base_info = task.get("base_info")
     name = base_info.get("name") if isinstance(base_info, dict) else None
-    return {"id": _text(task.get("id")), "name": _text(name), "status": _text(task.get("status")),
-            "reasons": task_reasons(task)}
+    return {"id": _text(task.get("id"), scrub), "name": _text(name, scrub), "status": _text(task.get("status"), scrub),
+            "reasons": task_reasons(task, scrub)}
 
 
 def fetch_detail_page(client, async_job_id, language, offset, size):
@@ -134,7 +142,7 @@ def read_validation_failures(client, async_job_ids, language="en-us", concurrenc
     """
     def read(async_job_id):
         tasks = read_tasks(client, async_job_id, language, page_size)
-        return {"async_job_id": async_job_id, "tasks": [task_summary(task) for task in tasks]}
+        return {"async_job_id": async_job_id, "tasks": [task_summary(task, client.scrub) for task in tasks]}
 
     return map_in_order(read, async_job_ids, concurrency)
 

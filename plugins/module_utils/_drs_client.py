@@ -30,9 +30,9 @@ class DrsClient(object):
         self.signer = signer
         self.password_login = password_login
 
-    def secrets_obtained(self):
-        """Secrets this client got at run time (IAM tokens), to be kept out of every output."""
-        return list(self.password_login.tokens_issued) if self.password_login else []
+    def scrub(self, text):
+        """``text`` without any secret of the run: for text read from an answer, before it is cut or kept."""
+        return self.transport.scrub(text)
 
     def get_json(self, path, query=None, headers=None, action=None):
         """GET ``path`` on the DRS endpoint and return the parsed JSON body."""

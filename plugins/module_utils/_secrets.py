@@ -3,10 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The secrets of one run, and the one function that scrubs them out of any text before it is shown.
 
-Text from a server or from an exception may echo a secret, whole or escaped (repr, JSON, percent-encoding,
-HTML). Ansible's no_log masking matches only the exact value, and only in the final output: a secret that
-was escaped, or cut short by a message being shortened, slips through. So every such text is scrubbed here
-first, and shortened only afterwards.
+Text from a server or from an exception may echo a secret, whole, escaped (repr, JSON, percent-encoding,
+HTML) or in part (a server that quotes the first 24 characters of a token). Ansible's own masking matches
+only whole values: a secret that was escaped, cut short by a message being shortened, or quoted in part
+slips through. So every such text is scrubbed here first, of every piece of 8 characters of every form of
+every secret, and shortened only afterwards.
+
+Every secret is also handed to ansible-core's masking the moment it is learnt: through the public
+``ansible.module_utils.secrets.register_secrets`` where it exists (ansible-core 2.22 and later), else
+through the module's ``no_log_values`` when the run ends (see DrsModule).
 Private to this collection: the interface may change without notice.
 """
 
@@ -19,11 +24,16 @@ from urllib.parse import quote, quote_plus
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 
+try:
+    from ansible.module_utils.secrets import register_secrets
+except ImportError:  # ansible-core before 2.22: DrsModule feeds no_log_values instead
+    register_secrets = None
+
 MASK = "********"
 # Shorter values would mask ordinary words; Ansible's own no_log masking still covers them.
 SHORTEST_SCRUBBED = 4
-# A text that ends with this much of a secret (a server or a proxy cut it) is masked too.
-SHORTEST_PREFIX = 8
+# Any run of this many characters of a secret identifies it, wherever it stands in a text: it is masked.
+PIECE = 8
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -60,40 +70,68 @@ class Secrets(object):
     def __init__(self, values=()):
         self._lock = threading.Lock()
         self._values = set()
-        self._forms = ()
+        self._forms = set()
+        self._pieces = frozenset()
+        self._short_forms = ()
         self.add(*values)
 
     def add(self, *values):
+        """Learn secrets: from now on they are scrubbed, and ansible-core masks them too."""
         with self._lock:
+            new_forms = set()
             for value in values:
                 if value is None:
                     continue
                 value = str(value)
                 for candidate in (value, value.strip()):
-                    if len(candidate) >= SHORTEST_SCRUBBED:
+                    if len(candidate) >= SHORTEST_SCRUBBED and candidate not in self._values:
                         self._values.add(candidate)
-            forms = set()
-            for value in self._values:
-                forms.update(escaped_forms(value))
-            # Longest first, so that a secret containing another one is masked whole.
-            self._forms = tuple(sorted(forms, key=len, reverse=True))
+                        new_forms.update(escaped_forms(candidate))
+            new_forms -= self._forms
+            if not new_forms:
+                return
+            self._forms.update(new_forms)
+            pieces = set(self._pieces)
+            for form in new_forms:
+                pieces.update(form[index:index + PIECE] for index in range(len(form) - PIECE + 1))
+            self._pieces = frozenset(pieces)
+            # A form shorter than a piece is masked whole, longest first.
+            self._short_forms = tuple(sorted((form for form in self._forms if len(form) < PIECE), key=len,
+                                             reverse=True))
+            if register_secrets is not None:
+                register_secrets(sorted(new_forms))
 
     def forms(self):
         """Every secret in every escaped form: what Ansible's own masking should also look for."""
-        return self._forms
+        return tuple(sorted(self._forms, key=len, reverse=True))
 
     def scrub(self, text):
-        """``text`` with every secret, whole or escaped, and a secret's beginning at its end, masked."""
+        """``text`` with every secret, whole, escaped or any piece of 8 characters of it, masked.
+
+        Overlapping and adjacent matches merge into one mask, so a mask tells neither where a secret
+        began nor how long it was.
+        """
         if text is None:
             return None
         text = str(text)
-        forms = self._forms
-        for form in forms:
-            if form in text:
-                text = text.replace(form, MASK)
-        for form in forms:
-            for length in range(len(form) - 1, SHORTEST_PREFIX - 1, -1):
-                if text.endswith(form[:length]):
-                    text = text[:-length] + MASK
-                    break
-        return text
+        pieces, short_forms = self._pieces, self._short_forms
+        spans = [(index, index + PIECE) for index in range(len(text) - PIECE + 1)
+                 if text[index:index + PIECE] in pieces]
+        for form in short_forms:
+            start = text.find(form)
+            while start >= 0:
+                spans.append((start, start + len(form)))
+                start = text.find(form, start + 1)
+        if not spans:
+            return text
+        spans.sort()
+        parts, shown_from = [], 0
+        run_start, run_end = spans[0]
+        for start, end in spans[1:] + [(len(text) + 1, len(text) + 1)]:
+            if start > run_end:
+                parts.append(text[shown_from:run_start] + MASK)
+                shown_from, run_start, run_end = run_end, start, end
+            else:
+                run_end = max(run_end, end)
+        parts.append(text[shown_from:])
+        return "".join(parts)

@@ -11,6 +11,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import (
     task_summary,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
 
 PROJECT = "proj/1"
 
@@ -84,6 +85,26 @@ def test_a_long_reason_is_cut():
     assert len(reasons[0]) == 500 and reasons[0].endswith("...")
 
 
+SECRET = "sk-0123456789abcdefghij"
+
+
+@pytest.mark.parametrize("field", ["error_msg", "logs", "network_results", "precheck", "name", "id", "status"])
+def test_a_secret_straddling_the_cut_is_scrubbed_before_it(field):
+    straddling = "x" * 480 + SECRET  # the cut at 500 characters falls inside the secret
+    task = {"error_msg": straddling} if field == "error_msg" else {
+        "logs": {"logs": [{"level": "error", "message": straddling}]},
+        "network_results": {"network_results": [{"error_msg": straddling}]},
+        "precheck": {"precheck_result": {"precheck_results": [{"result": "failed", "failed_reason": straddling}]}},
+        "name": {"base_info": {"name": straddling}},
+        "id": {"id": straddling},
+        "status": {"status": straddling},
+    }[field]
+    failures = read_validation_failures(FakeClient({"b": [task]}, secrets=[SECRET]), ["b"])
+    text = json.dumps(failures)
+    assert "x" * 400 in text, "the reason itself is kept"
+    assert not [index for index in range(len(SECRET) - 7) if SECRET[index:index + 8] in text]
+
+
 def test_summary_of_odd_tasks_keeps_the_keys():
     assert task_summary("odd") == {"id": None, "name": None, "status": None, "reasons": []}
     assert task_summary({"id": 42, "base_info": "flat", "status": ["x"]}) == {
@@ -95,10 +116,11 @@ class FakeClient(object):
 
     project_id = PROJECT
 
-    def __init__(self, batches, page_cap=None):
+    def __init__(self, batches, page_cap=None, secrets=()):
         self.batches = batches
         self.page_cap = page_cap
         self.calls = []
+        self.scrub = Secrets(secrets).scrub
 
     def get_json(self, path, query=None, headers=None, action=None):
         self.calls.append((path, dict(query), dict(headers), action))

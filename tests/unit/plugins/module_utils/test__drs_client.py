@@ -35,7 +35,7 @@ def test_a_given_token_is_sent_and_used_for_the_project_lookup():
     client = _connect(fake, dict(ENDPOINTS, auth_token="user-token"))
     client.get_json(JOBS_PATH)
     assert [call.headers["X-Auth-Token"] for call in fake.calls] == ["user-token", "user-token"]
-    assert "Authorization" not in fake.calls[1].headers and client.secrets_obtained() == []
+    assert "Authorization" not in fake.calls[1].headers and client.password_login is None
 
 
 def test_a_given_token_that_expired_is_not_renewed():
@@ -66,7 +66,7 @@ def test_expired_token_is_renewed_once_and_the_request_repeated():
     fake.expire_next_drs_calls = 1
     assert client.get_json(JOBS_PATH) == {"total_count": 0, "jobs": []}
     assert fake.tokens_issued == 2 and fake.calls[-1].headers["X-Auth-Token"].endswith("-2")
-    assert client.secrets_obtained() == ["iam-token-from-run-0001-1", "iam-token-from-run-0001-2"]
+    assert client.password_login.tokens_issued == ["iam-token-from-run-0001-1", "iam-token-from-run-0001-2"]
 
 
 def test_token_expiring_again_after_renewal_fails_with_token_hint():

@@ -59,6 +59,20 @@ def test_a_secret_cut_at_the_end_of_a_text_is_masked():
     assert secrets.scrub("echo: " + SECRET[:7]) == "echo: " + SECRET[:7]
 
 
+@pytest.mark.parametrize("piece", [slice(0, 24), slice(-24, None), slice(20, 44), slice(30, 38)],
+                         ids=["prefix", "suffix", "middle", "8 characters"])
+def test_any_piece_of_8_characters_is_masked_wherever_it_stands(piece):
+    token = "MIIEhw" + "Qk5vd0lzVGhlVGltZUZvckFsbEdvb2RNZW4" * 2
+    text = "token %s rejected" % token[piece]
+    assert Secrets([token]).scrub(text) == "token %s rejected" % MASK
+
+
+def test_overlapping_and_adjacent_pieces_make_one_mask():
+    secrets = Secrets(["first-secret-value", "second-secret-value"])
+    assert secrets.scrub("a first-secret-valuesecond-secret-value b") == "a %s b" % MASK
+    assert secrets.scrub("a first-secret-value second-secret-value b") == "a %s %s b" % (MASK, MASK)
+
+
 def test_tokens_added_later_are_scrubbed_and_short_values_are_not():
     secrets = Secrets(["abc", None])
     secrets.add("token-issued-at-run-time")
