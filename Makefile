@@ -27,7 +27,8 @@ PY := $(DEV_VENV)/bin/python
 COLLECTIONS := $(VENV)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/drs
 DIST := $(VENV)/dist
-NEWEST_CORE := $(shell awk '!/^\#/ && NF { release = $$1 } END { print release }' tests/requirements/matrix.txt)
+# One stage without CORE runs on the newest final release (tools/venv-common.sh reads the matrix).
+NEWEST_CORE := $(shell bash -c 'source tools/venv-common.sh && newest_final_release')
 # Narrow a run: make smoke CORE=2.16 PYTEST_ARGS="-ra -x -k gate"
 #               make sanity SANITY_ARGS="--test pylint"
 export CORE STAGES PYTEST_ARGS SANITY_ARGS

@@ -8,7 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=tools/venv-common.sh
 source "$root/tools/venv-common.sh"
 
-newest=$(awk '!/^#/ && NF { release = $1 } END { print release }' "$root/tests/requirements/matrix.txt")
+# The development tools run on a final release, never on a beta or release candidate.
+newest=$(newest_final_release)
 python=${PYTHON:-}
 [ -n "$python" ] || python=$("$root/tools/find-python.sh" 3.13 3.12 3.11 3.10) || {
     echo "no Python 3.10 to 3.13 found (on PATH or installed with pyenv)" >&2
@@ -16,9 +17,10 @@ python=${PYTHON:-}
 }
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 release=""
-while read -r candidate pythons; do
-    case " $pythons " in *" $version "*) release=$candidate ;; esac
-done < <(grep -v '^#' "$root/tests/requirements/matrix.txt" | grep .)
+for candidate in $(matrix_releases); do
+    is_prerelease "$candidate" && continue
+    case " $(pythons_for_release "$candidate") " in *" $version "*) release=$candidate ;; esac
+done
 if [ -z "$release" ]; then
     echo "Python $version ($python) runs no supported ansible-core release; see tests/requirements/matrix.txt" >&2
     exit 3

@@ -3,7 +3,8 @@
 #
 # For each release in tests/requirements/matrix.txt: ansible-test sanity, the unit tests and the
 # integration smoke set (pytest -m smoke), each in .venv/core-<release> on a Python the release supports;
-# on the newest release the full integration suite replaces the smoke set. Then the lint stage.
+# on the newest final release (not a beta or release candidate) the full integration suite replaces the
+# smoke set. Then the lint stage.
 #
 # Environment:
 #   CORE="2.16 2.21"   only these releases (no lint stage unless STAGES names it)
@@ -17,8 +18,11 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 1
 
-releases=$(awk '!/^#/ && NF { print $1 }' tests/requirements/matrix.txt)
-newest=$(echo "$releases" | tail -n 1)
+# shellcheck source=tools/venv-common.sh
+source tools/venv-common.sh
+releases=$(matrix_releases)
+# The full integration suite runs on the newest final release; a pre-release after it runs the smoke set.
+newest=$(newest_final_release)
 selected=${CORE:-$releases}
 all_stages="sanity unit smoke integration lint"
 wanted=${STAGES:-$all_stages}

@@ -34,7 +34,36 @@ ensure_venv() {
     printf '%s\n' "$wanted" > "$stamp"
 }
 
+# --- tests/requirements/matrix.txt and the pins beside it: the one place that says which releases CI tests.
+
+_requirements_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/requirements" && pwd)"
+
+# Every release of the matrix, oldest first.
+matrix_releases() {
+    awk '!/^#/ && NF { print $1 }' "$_requirements_dir/matrix.txt"
+}
+
 # The Pythons listed for an ansible-core release in tests/requirements/matrix.txt.
 pythons_for_release() {
-    awk -v release="$1" '$1 == release { $1 = ""; print }' "$(dirname "${BASH_SOURCE[0]}")/../tests/requirements/matrix.txt"
+    awk -v release="$1" '$1 == release { $1 = ""; print }' "$_requirements_dir/matrix.txt"
+}
+
+# The exact ansible-core version pinned for a release (for example 2.22.0rc1); nothing when it is not pinned.
+pinned_core_version() {
+    sed -n 's/^ansible-core==//p' "$_requirements_dir/core-$1.txt" 2>/dev/null
+}
+
+# True when the release is pinned to a pre-release (a beta or a release candidate): it is tested like any
+# other release, but the full integration suite and the development tools stay on the newest final one.
+is_prerelease() {
+    [[ "$(pinned_core_version "$1")" =~ [a-z] ]]
+}
+
+# The newest release of the matrix pinned to a final version.
+newest_final_release() {
+    local release newest=""
+    for release in $(matrix_releases); do
+        is_prerelease "$release" || newest=$release
+    done
+    echo "$newest"
 }
