@@ -9,6 +9,7 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import json
 import math
 import os
 import time
@@ -207,13 +208,39 @@ class DrsModule(AnsibleModule):
             # looks for every secret of the run (tokens obtained at run time included) in every escaped form.
             self.no_log_values.update(self.secrets.forms())
 
+    def _masked(self, result):
+        """``result`` with every secret of the run masked, from ansible-core 2.22 on.
+
+        Before 2.22, AnsibleModule masked no_log_values in the result itself. From 2.22 it leaves the result
+        as it is and the controller masks registered secrets only where it displays them, so a secret that
+        a server echoed into a job field would reach a registered variable, and anything a playbook writes
+        from it. One dump finds whether any secret is there at all (cheap even for 100,000 jobs); only then
+        are the strings walked and scrubbed.
+        """
+        forms = self.secrets.forms()
+        if register_secrets is None or not forms:
+            return result
+        dump = json.dumps(result, default=str, ensure_ascii=False)
+        if not any(form in dump for form in forms):
+            return result
+        return self._scrub_values(result)
+
+    def _scrub_values(self, value):
+        if isinstance(value, str):
+            return self.secrets.scrub(value)
+        if isinstance(value, dict):
+            return dict((self._scrub_values(key), self._scrub_values(item)) for key, item in value.items())
+        if isinstance(value, (list, tuple)):
+            return [self._scrub_values(item) for item in value]
+        return value
+
     def warn(self, warning):
         super(DrsModule, self).warn(self.secrets.scrub(warning))
 
     def exit_json(self, **kwargs):
         self._end_run()
         kwargs.setdefault("request_stats", self.stats.as_dict())
-        super(DrsModule, self).exit_json(**kwargs)
+        super(DrsModule, self).exit_json(**self._masked(kwargs))
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         self._end_run()
@@ -225,4 +252,4 @@ class DrsModule(AnsibleModule):
         for key, value in self.result_on_failure().items():
             kwargs.setdefault(key, value)
         kwargs.setdefault("request_stats", self.stats.as_dict())
-        super(DrsModule, self).fail_json(msg, **kwargs)
+        super(DrsModule, self).fail_json(msg, **self._masked(kwargs))

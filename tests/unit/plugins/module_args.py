@@ -1,4 +1,4 @@
-"""Feed arguments to a module's main() on every ansible-core release the collection supports.
+"""Feed arguments to a module's main() and read what it printed, on every ansible-core release supported.
 
 2.19 added ``ansible.module_utils.testing.patch_module_args``; older releases read the arguments from
 ``ansible.module_utils.basic._ANSIBLE_ARGS`` (the mechanism their own unit tests use).
@@ -26,3 +26,16 @@ def module_args(args):
         yield
     finally:
         basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
+
+
+# From ansible-core 2.22 a module hands the secrets it registered to the controller in this key, which the
+# controller removes before anything is shown or registered: it is a channel, not part of the result.
+NEW_SECRETS_KEY = "_ansible_new_secrets"
+
+
+def module_output(printed):
+    """``(result, output, new_secrets)`` of a module's printed JSON: the result and the printed text without
+    the controller's channel (as a user sees them), and the secrets sent along it (empty before 2.22)."""
+    result = json.loads(printed)
+    new_secrets = result.pop(NEW_SECRETS_KEY, [])
+    return result, json.dumps(result), new_secrets

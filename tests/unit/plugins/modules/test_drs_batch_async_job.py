@@ -10,7 +10,7 @@ import requests
 from ansible_collections.hwcloud.drs.plugins.modules import drs_batch_async_job
 
 from hwcloud_drs_fakes import PROJECT_ID, FakeDrs, make_response  # pylint: disable=import-error
-from module_args import module_args  # pylint: disable=import-error
+from module_args import module_args, module_output  # pylint: disable=import-error
 from support.fake_clock import FakeClock  # pylint: disable=import-error
 
 AK_SK = {"region": "cn-north-4", "endpoint": "https://drs.test:8443", "iam_endpoint": "https://iam.test:8443",
@@ -79,7 +79,7 @@ def run(clean_environment):  # pylint: disable=unused-argument
         with module_args(arguments), contextlib.redirect_stdout(stdout):
             with pytest.raises(SystemExit):
                 drs_batch_async_job.main(session=fake.session, clock=clock, sleep=clock.sleep)
-        return json.loads(stdout.getvalue())
+        return module_output(stdout.getvalue())[0]
 
     return run_module
 
