@@ -8,7 +8,8 @@ environment variables, and the tokens the hostile IAM issued during the run.
 
 The principles these tests hold the module to: whitespace around credential values is stripped; a control
 character inside one fails naming the option, never showing the value; text from a server is scrubbed
-of every known secret before it is shortened.
+of every known secret, and of every piece of 8 characters of one, before it is shortened. Each place that
+cuts text from a server has a case whose secret straddles the cut.
 """
 
 import json
@@ -27,7 +28,10 @@ from support.hostile_checks import (
 from support.hostile_server import (
     echo_body,
     echo_header,
+    echo_header_in_content_type,
     echo_header_in_title,
+    echo_header_into_jobs,
+    echo_header_piece,
     echo_headers,
     listing,
     make_job,
@@ -36,7 +40,9 @@ from support.hostile_server import (
     redirect_to_header,
     requires_header,
     requires_signature,
+    task_details,
 )
+from support.module_options import connection
 
 JOBS = [make_job(index, "COMMIT_SUCCESS") for index in range(3)]
 
@@ -98,11 +104,44 @@ def environment_security_token_with_control_character(pool):
     return server, {}, environment, {"secret_key": secret, "security_token": token}
 
 
-def echoed_token(length):
+def echoed_token(length, before=""):
+    """DRS quotes the token in error_msg, after ``before`` (text that puts the token across a cut)."""
     def build(pool):
         token = random_token(length)
-        server = pool.start(list=echo_header(403, "X-Auth-Token", "Token %s is not allowed here", code="DRS.M00102"))
+        server = pool.start(list=echo_header(403, "X-Auth-Token", before + "Token %s is not allowed here",
+                                             code="DRS.M00102"))
         return server, {"auth_token": token}, {}, {"auth_token": token}
+    return build
+
+
+def echoed_token_piece(piece):
+    def build(pool):
+        token = random_token(400)
+        server = pool.start(list=echo_header_piece(403, "X-Auth-Token", piece, code="DRS.M00102"))
+        return server, {"auth_token": token}, {}, {"auth_token": token}
+    return build
+
+
+def token_across_a_clip(answer):
+    """``answer(header)``: a server that quotes the token where the module clips the text it shows."""
+    def build(pool):
+        token = random_token(300)
+        server = pool.start(list=answer("X-Auth-Token"))
+        return server, {"auth_token": token}, {}, {"auth_token": token}
+    return build
+
+
+def task_reason_across_the_cut(fields):
+    """A batch that failed validation, whose task carries ``fields(text)`` with the secret key 480 characters
+    into a text of which 500 are kept: the cut falls inside the secret."""
+    def build(pool):
+        key, secret = access_key(), random_secret("sk")
+        job = make_job(0, "ASYNC_JOB_VALIDATE_FAILED")
+        task = dict({"id": "task-0", "status": "CREATE_FAILED"}, **fields("x" * 480 + secret))
+        server = pool.start(list=listing([job]), detail=task_details([task]))
+        options = {"access_key": key, "secret_key": secret, "async_job_id": job["async_job_id"],
+                   "wait_for_status": "COMMIT_SUCCESS", "wait_timeout": 30}
+        return server, options, {}, {"secret_key": secret}
     return build
 
 
@@ -133,6 +172,13 @@ def drs_echoes_issued_token(pool):
     return server, options, {}, {"iam_password": secret}
 
 
+def issued_token_echoed_into_jobs(pool):
+    secret = password()
+    server = pool.start(list=echo_header_into_jobs(JOBS, "X-Auth-Token"))
+    options = {"iam_user_name": "hostile-user", "iam_password": secret, "iam_domain_name": "hostile-domain"}
+    return server, options, {}, {"iam_password": secret}
+
+
 def redirect_repeats_token(pool):
     token = random_token(300)
     server = pool.start(list=redirect_to_header("X-Auth-Token"))
@@ -157,6 +203,31 @@ CASES = {
     "a redirect repeats the token in its Location": (redirect_repeats_token, FAILS, ()),
     # An echo short enough to stay whole.
     "DRS echoes a 40-character token in error_msg": (echoed_token(40), FAILS, ()),
+    "DRS echoes the token IAM issued at run time into a job field": (issued_token_echoed_into_jobs, SUCCEEDS, ()),
+    # Pieces: a server that abbreviates the token it quotes.
+    "DRS echoes the first 24 characters of the token": (echoed_token_piece(slice(0, 24)), FAILS, ()),
+    "DRS echoes the last 24 characters of the token": (echoed_token_piece(slice(-24, None)), FAILS, ()),
+    "DRS echoes 24 characters from the middle of the token": (echoed_token_piece(slice(150, 174)), FAILS, ()),
+    # Every place that cuts text from a server, with the secret across the cut.
+    "error_msg quoted in msg (300 characters) cuts the token": (echoed_token(400, "x" * 290), FAILS, ()),
+    "error_msg kept in the result (2000 characters) cuts the token": (echoed_token(400, "x" * 1990), FAILS, ()),
+    "an HTML title (80 characters) cuts the token": (
+        token_across_a_clip(lambda header: echo_header_in_title(403, header, "t" * 70)), FAILS, ()),
+    "a Content-Type (80 characters) cuts the token": (
+        token_across_a_clip(lambda header: echo_header_in_content_type(403, header, "c" * 70)), FAILS, ()),
+    "a redirect's Location (120 characters) cuts the token": (
+        token_across_a_clip(lambda header: redirect_to_header(header, before="r" * 100)), FAILS, ()),
+    "a task's error_msg (500 characters) cuts the secret key": (
+        task_reason_across_the_cut(lambda text: {"error_msg": text}), FAILS, ()),
+    "a task's error log (500 characters) cuts the secret key": (
+        task_reason_across_the_cut(lambda text: {"logs": [{"level": "error", "message": text}]}), FAILS, ()),
+    "a task's connection test (500 characters) cuts the secret key": (
+        task_reason_across_the_cut(lambda text: {"network_results": [{"error_msg": text}]}), FAILS, ()),
+    "a task's failed precheck (500 characters) cuts the secret key": (task_reason_across_the_cut(
+        lambda text: {"precheck_result": {"precheck_results": [{"result": "failed", "failed_reason": text}]}}),
+        FAILS, ()),
+    "a task's name (500 characters) cuts the secret key": (
+        task_reason_across_the_cut(lambda text: {"base_info": {"name": text}, "error_msg": "failed"}), FAILS, ()),
 }
 
 
@@ -254,3 +325,36 @@ def test_token_from_a_yaml_block_scalar(ansible, hostile_servers, tmp_path):
     outputs = outputs_of(run)
     assert_no_secret_leak(outputs, {"auth_token": token})
     assert_clean_success(run.task("token from a block scalar"))
+
+
+# --- every release: a token IAM issued at run time, echoed into a job field and into an error --------------
+
+
+@pytest.mark.smoke
+def test_a_token_issued_at_run_time_shows_nowhere_at_vvv_on_any_release(ansible, hostile_servers, tmp_path):
+    """The module registers the tokens it obtains with ansible-core's masking: through the public
+    ansible.module_utils.secrets on 2.22 and later, no_log_values before. Neither the output at -vvv nor the
+    registered variable, written to a file by the play, holds any piece of one."""
+    secret = password()
+    login = {"iam_user_name": "hostile-user", "iam_password": secret, "iam_domain_name": "hostile-domain"}
+    in_jobs = hostile_servers.start(list=echo_header_into_jobs(JOBS, "X-Auth-Token"))
+    in_error = hostile_servers.start(list=echo_header(403, "X-Auth-Token", "Token %s is not allowed here",
+                                                      code="DRS.M00102"))
+    written = tmp_path / "listed.json"
+    run = ansible.play([
+        {"name": "echoed into a job field", "hwcloud.drs.drs_batch_async_job_info": dict(
+            connection(in_jobs.state, "none"), **login), "register": "listed"},
+        {"name": "echoed into an error", "hwcloud.drs.drs_batch_async_job_info": dict(
+            connection(in_error.state, "none"), **login), "ignore_errors": True},
+        {"name": "the registered result, as a playbook would keep it",
+         "ansible.builtin.copy": {"content": "{{ listed | to_json }}", "dest": str(written)}},
+    ], extra=["-vvv"])
+    tokens = in_jobs.stats()["issued_tokens"] + in_error.stats()["issued_tokens"]
+    assert len(tokens) == 2, (in_jobs.stats(), in_error.stats())
+    known = dict(("token issued at run time #%d" % index, token) for index, token in enumerate(tokens))
+    known["iam_password"] = secret
+    outputs = dict(outputs_of(run), registered=written.read_text())
+    assert_no_secret_leak(outputs, known)
+    listed = assert_clean_success(run.task("echoed into a job field"))
+    assert [job["user_name"] for job in listed["jobs"]] == ["owner ********"] * len(JOBS)
+    assert "Token ******** is not allowed here" in assert_clean_failure(run.task("echoed into an error"))

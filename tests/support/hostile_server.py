@@ -25,6 +25,7 @@ import zlib
 from urllib.parse import parse_qsl, urlsplit
 
 LIST_ROUTE = re.compile(r"^/v5/(?P<project>[^/]+)/batch-async-jobs$")
+DETAIL_ROUTE = re.compile(r"^/v5/(?P<project>[^/]+)/batch-async-jobs/(?P<batch>[^/]+)$")
 PROJECT_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 REGION = "cn-north-4"
 # A budget no sane run of the module needs; past it every request gets a 400 that is never retried.
@@ -68,6 +69,8 @@ class Exchange(object):
     def route(self):
         if LIST_ROUTE.match(self.path):
             return "list"
+        if DETAIL_ROUTE.match(self.path):
+            return "detail"
         if self.path == "/v3/auth/tokens":
             return "token"
         if self.path == "/v3/projects":
@@ -171,20 +174,51 @@ def echo_header(status, header, template="%s", code="DRS.M00100"):
     return answer
 
 
-def echo_header_in_title(status, header):
-    """An HTML error page whose <title> repeats a request header."""
+def echo_header_piece(status, header, piece, code="DRS.M00100"):
+    """An error whose ``error_msg`` quotes only ``piece`` (a slice) of a request header, as a server that
+    abbreviates a token does: neither whole nor at the end of the text."""
     def answer(exchange):
-        value = exchange.headers.get(header, "")
-        exchange.reply(status, "<html><head><title>Rejected %s</title></head><body>no</body></html>" % value,
-                       content_type="text/html")
+        exchange.reply_json(status, {"error_code": code, "error_msg": "token %s... is not allowed here" % (
+            exchange.headers.get(header, "")[piece])})
     return answer
 
 
-def redirect_to_header(header, status=302):
-    """A redirect whose Location path repeats a request header."""
+def echo_header_in_title(status, header, before=""):
+    """An HTML error page whose <title> repeats a request header (after ``before``)."""
     def answer(exchange):
-        exchange.reply(status, b"", headers={"Location": "https://127.0.0.1:9/login/%s?x=1" % exchange.headers.get(
-            header, "")})
+        value = exchange.headers.get(header, "")
+        exchange.reply(status, "<html><head><title>Rejected %s%s</title></head><body>no</body></html>" % (
+            before, value), content_type="text/html")
+    return answer
+
+
+def echo_header_in_content_type(status, header, before):
+    """A body that is not JSON, under a Content-Type that repeats a request header after ``before``."""
+    def answer(exchange):
+        exchange.reply(status, "rejected", content_type="text/plain; %s%s" % (before, exchange.headers.get(header, "")))
+    return answer
+
+
+def redirect_to_header(header, status=302, before=""):
+    """A redirect whose Location path repeats a request header (after ``before``)."""
+    def answer(exchange):
+        exchange.reply(status, b"", headers={"Location": "https://127.0.0.1:9/login/%s%s?x=1" % (
+            before, exchange.headers.get(header, ""))})
+    return answer
+
+
+def echo_header_into_jobs(jobs, header, field="user_name"):
+    """An honest listing of ``jobs`` whose ``field`` repeats a request header, as a careless API might."""
+    def answer(exchange):
+        echoed = [dict(job, **{field: "owner %s" % exchange.headers.get(header, "")}) for job in jobs]
+        exchange.reply_json(200, {"total_count": len(echoed), "jobs": echoed})
+    return answer
+
+
+def task_details(tasks):
+    """The detail call: every task of the batch on one page (JobDetailResp-shaped dicts)."""
+    def answer(exchange):
+        exchange.reply_json(200, {"total_count": len(tasks), "jobs": tasks})
     return answer
 
 
@@ -320,7 +354,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class HostileServer(http.server.ThreadingHTTPServer):
-    """Serves ``answers`` by route (``list``, ``token``, ``projects``, ``other``) on 127.0.0.1.
+    """Serves ``answers`` by route (``list``, ``detail``, ``token``, ``projects``, ``other``) on 127.0.0.1.
 
     ``tls``: an ``ssl.SSLContext`` for HTTPS (see :func:`tls_material`), None for plain HTTP.
 
@@ -331,11 +365,12 @@ class HostileServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, list=None, token=None, projects=None, other=None, tls=None, ca_path=None,
+    def __init__(self, list=None, detail=None, token=None, projects=None, other=None, tls=None, ca_path=None,
                  max_requests=DEFAULT_MAX_REQUESTS, project_id=PROJECT_ID):
         # pylint: disable=redefined-builtin
         super(HostileServer, self).__init__(("127.0.0.1", 0), _Handler)
-        self.answers = {"list": list or listing([]), "token": token or issue_token(project_id),
+        self.answers = {"list": list or listing([]), "detail": detail or not_found,
+                        "token": token or issue_token(project_id),
                         "projects": projects or project_lookup(project_id), "other": other or not_found}
         self.tls = tls
         self.ca_path = ca_path
