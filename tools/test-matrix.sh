@@ -9,7 +9,9 @@
 # Environment:
 #   CORE="2.16 2.21"   only these releases (no lint stage unless STAGES names it)
 #   STAGES="unit smoke" only these stages (sanity unit smoke integration lint)
-#   PYTEST_ARGS, SANITY_ARGS  passed on to pytest / ansible-test sanity
+#   PYTEST_ARGS        pytest options, and tests to run instead of a stage's whole folder:
+#                      make integration PYTEST_ARGS="-x tests/integration/test_waiting.py::test_fail_fast"
+#   SANITY_ARGS        passed on to ansible-test sanity
 #   CI=true            a release without a suitable Python fails instead of being skipped
 #   SANITY_IN_BACKGROUND=0  run sanity inline instead of beside the tests
 # Every stage runs even when an earlier one failed; the summary names each result, and the exit status
@@ -39,11 +41,30 @@ record() {  # release stage result seconds
     return 0
 }
 
-pytest_stage() {  # venv stage [pytest arguments]
-    local venv=$1 stage=$2 status=0
-    shift 2
+# The exit status of a stage that PYTEST_ARGS leaves nothing to run: recorded as skipped, not as a failure.
+NOTHING_SELECTED=100
+
+pytest_stage() {  # venv stage folder [pytest options]
+    # PYTEST_ARGS may name tests (tests/integration/test_waiting.py::test_x): a stage runs those under its own
+    # folder instead of the whole folder, and nothing when they are all elsewhere.
+    local venv=$1 stage=$2 folder=$3 status=0 word elsewhere=0
+    shift 3
+    local options=(-ra) paths=()
     # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words
-    "$venv/bin/python" -m pytest -o cache_dir="$venv/pytest-cache" ${PYTEST_ARGS:--ra} "$@" || status=$?
+    for word in ${PYTEST_ARGS:-}; do
+        case $word in
+            tests/*) if [[ "$word" == "$folder"* ]]; then paths+=("$word"); else elsewhere=1; fi ;;
+            *) options+=("$word") ;;
+        esac
+    done
+    if [ ${#paths[@]} -eq 0 ]; then
+        if [ "$elsewhere" -eq 1 ]; then
+            echo "== the $stage stage runs nothing: PYTEST_ARGS names no test under $folder"
+            return "$NOTHING_SELECTED"
+        fi
+        paths=("$folder")
+    fi
+    "$venv/bin/python" -m pytest -o cache_dir="$venv/pytest-cache" "${options[@]}" "$@" "${paths[@]}" || status=$?
     if [ "$status" -eq 5 ]; then
         echo "ERROR: pytest collected no test for the $stage stage" >&2
     fi
@@ -56,7 +77,7 @@ run_stage() {  # release venv stage
     case $stage in
         sanity) tools/run-ansible-sanity.sh "$venv" ${SANITY_ARGS:-} ;;
         unit) pytest_stage "$venv" unit tests/unit ;;
-        smoke) pytest_stage "$venv" smoke -m smoke tests/integration ;;
+        smoke) pytest_stage "$venv" smoke tests/integration -m smoke ;;
         integration) pytest_stage "$venv" integration tests/integration ;;
     esac
 }
@@ -126,7 +147,9 @@ for release in $prepared; do
         if [ "$stage" = sanity ] && [[ " $background_sanity " == *" $release "* ]]; then continue; fi
         echo "======== $(describe "$release"): $stage"
         started=$(date +%s)
-        if run_stage "$release" "${venv_of[$release]}" "$stage"; then result=passed; else result=FAILED; fi
+        status=0
+        run_stage "$release" "${venv_of[$release]}" "$stage" || status=$?
+        case $status in 0) result=passed ;; "$NOTHING_SELECTED") result=skipped ;; *) result=FAILED ;; esac
         record "$release" "$stage" "$result" $(( $(date +%s) - started ))
     done
 done

@@ -169,8 +169,8 @@ def test_a_status_filter_that_can_never_meet_wait_for_status_is_refused(options_
     name = "status %s waiting for %s" % (status, wanted)
     result = cases.result(name)
     assert_clean_failure(result, "status", "wait_for_status")
-    assert requests_seen(options_run, name) == 0
-    assert result["_seconds"] < 5, result["_seconds"]
+    # Refused before any request, so before any wait: no wall-clock bound, which a busy machine would break.
+    assert requests_seen(options_run, name) == 0 and result["request_stats"]["polls"] == 0
 
 
 @pytest.mark.parametrize("name", list(ACCEPTED))

@@ -36,6 +36,17 @@ for _folder in (os.path.join(REPO_ROOT, "tests"), os.path.dirname(os.path.abspat
         sys.path.insert(0, _folder)
 
 
+# A unit test touches no network and sleeps on a fake clock: any that runs this long is stuck in a loop.
+UNIT_TEST_TIMEOUT = 60
+
+
+def pytest_collection_modifyitems(items):
+    here = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        if str(item.path).startswith(here) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(UNIT_TEST_TIMEOUT))
+
+
 @pytest.fixture
 def clean_environment(monkeypatch):
     from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES
