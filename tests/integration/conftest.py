@@ -9,6 +9,7 @@ checkout that tests/support/ansible_env.py creates when the variable is unset.
 """
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support and drs_emulator
 
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
-from support.ansible_runner import Ansible, write_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from support.ansible_runner import FINISHED_RUNS, Ansible, write_inventory  # noqa: E402  pylint: disable=wrong-import-position
 from support.hostile_server import ServerPool  # noqa: E402  pylint: disable=wrong-import-position
 
 # Emulators serve from threads of this process (pytest idles while ansible runs, so the shared GIL
@@ -30,6 +31,32 @@ IN_PROCESS = os.environ.get("DRS_EMULATOR_SUBPROCESS") != "1"
 def pytest_configure(config):
     # CI runs the smoke set on every supported ansible-core release, the whole suite on the newest.
     config.addinivalue_line("markers", "smoke: the fast set CI runs on every supported ansible-core release")
+    config.addinivalue_line("markers", "expected_warnings(pattern, ...): the [WARNING] lines (regular expressions) "
+                                       "that the runs of a smoke test ask for, such as validate_certs: false")
+
+
+# What ansible prints for a warning or a deprecation, on every release from 2.16.
+WARNING_LINE = re.compile(r"^\s*\[(?:DEPRECATION WARNING|WARNING)\]:.*$", re.MULTILINE)
+_runs_seen = [0]
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warning(request):
+    """A smoke test fails when one of its runs prints a [DEPRECATION WARNING], or a [WARNING] it did not ask
+    for: the smoke set runs on every release, so a new release's deprecation of something the collection
+    uses shows the day CI first runs it. Runs of module-scoped fixtures count for the test that started them."""
+    yield
+    runs = FINISHED_RUNS[_runs_seen[0]:]
+    _runs_seen[0] = len(FINISHED_RUNS)
+    if request.node.get_closest_marker("smoke") is None:
+        return
+    allowed = [re.compile(pattern) for marker in request.node.iter_markers("expected_warnings")
+               for pattern in marker.args]
+    unexpected = [line.strip() for run in runs for line in WARNING_LINE.findall(run.output)
+                  if "DEPRECATION" in line or not any(pattern.search(line) for pattern in allowed)]
+    if unexpected:
+        pytest.fail("ansible printed warnings this smoke test did not ask for:\n%s" % "\n".join(unexpected[:20]),
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")

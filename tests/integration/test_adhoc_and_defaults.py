@@ -5,6 +5,7 @@ import json
 import pytest
 
 from support.ansible_runner import GROUP, MODULE
+from support.hostile_checks import warnings_of
 from support.jobs import count_statuses, make_jobs, newest_first
 from support.module_options import connection, credentials
 
@@ -127,3 +128,16 @@ def test_module_defaults_group_in_a_role_and_play_vars(ansible, start_emulator, 
     assert len(result["jobs"]) == 2 and result["total_count"] == 40
     # The project was looked up by region name at IAM.
     assert result["request_stats"]["iam_calls"] == 1
+
+
+@pytest.mark.smoke
+@pytest.mark.expected_warnings(r"validate_certs is false")
+def test_validate_certs_false_asks_for_its_one_warning_on_every_release(ansible, start_emulator):
+    """The smoke set fails on any warning a run did not ask for (tests/integration/conftest.py); this run asks
+    for the one that turning certificate checks off must give, naming the endpoint."""
+    emulator = start_emulator(seed_jobs=JOBS)
+    options = dict(connection(emulator.state), validate_certs=False)
+    del options["ca_path"]
+    run = ansible.adhoc(options).assert_ok()
+    warnings = warnings_of(run.module_result(), run.output)
+    assert "validate_certs is false" in warnings and "(endpoint)" in warnings, warnings

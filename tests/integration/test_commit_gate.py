@@ -24,7 +24,7 @@ NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
 def extra_vars(emulator, style, via_role=False, **gate):
     state = emulator.state
     variables = {"drs_endpoint": state["url"], "drs_ca_path": state["ca_path"], "drs_region": state["region"],
-                 "gate_credentials_via_role": via_role, "gate_wait_sleep": 0.3}
+                 "gate_credentials_via_role": via_role, "gate_wait_sleep": 1}
     if style != "password":
         variables["drs_project_id"] = state["project_id"]
     variables.update({"drs_" + key: value for key, value in credentials(state, style).items()})

@@ -20,7 +20,7 @@ TABLE_JOBS = [job("committed", "COMMIT_SUCCESS", 0), job("validated", "AUTO_PARA
 
 
 def commit_task(name, async_job_id, **options):
-    task = {"name": name, COMMIT_MODULE: dict(async_job_id=async_job_id, wait_sleep=0.3, wait_timeout=60, **options),
+    task = {"name": name, COMMIT_MODULE: dict(async_job_id=async_job_id, wait_sleep=1, wait_timeout=60, **options),
             "register": "result_" + name.replace(" ", "_"), "ignore_errors": True}
     return task
 
@@ -85,7 +85,7 @@ def test_a_failed_batch_fails_quoting_its_reasons(table_run):
 def test_a_validating_batch_is_waited_for_then_committed(ansible, start_emulator):
     # Validation ends once 2 list calls were answered: the module's first read sees it validating.
     emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_calls=2)
-    run = ansible.adhoc(dict(connection(emulator.state), async_job_id="validating", wait_sleep=0.3),
+    run = ansible.adhoc(dict(connection(emulator.state), async_job_id="validating", wait_sleep=1),
                         module=COMMIT_MODULE).assert_ok()
     result = run.module_result()
     assert result["changed"] is True and result["job"]["status"] == "COMMIT_SUCCESS"
@@ -113,7 +113,7 @@ def test_diff_mode_shows_the_status_before_and_after(ansible, start_emulator):
 ])
 def test_a_commit_that_fails_is_repeated_only_after_reading_the_batch(ansible, start_emulator, fault, commit_calls):
     emulator = start_emulator(seed_jobs=[job("validated", "AUTO_PARAM_VALIDATE_SUCCESS", 0)], fault=[fault])
-    arguments = dict(connection(emulator.state), async_job_id="validated", wait_sleep=0.3, max_retries=3)
+    arguments = dict(connection(emulator.state), async_job_id="validated", wait_sleep=1, max_retries=3)
     run = ansible.adhoc(arguments, module=COMMIT_MODULE)
     result = run.module_result()
     stats = emulator.stats()
@@ -135,7 +135,7 @@ def test_a_long_wait_under_async_prints_a_line_at_every_poll(ansible, start_emul
     emulator = start_emulator(seed_jobs=[job("validating", "ASYNC_JOB_VALIDATING", 0)], validate_after_calls=16)
     run = ansible.play([{
         "name": "commit once validated",
-        COMMIT_MODULE: {"async_job_id": "validating", "wait_sleep": 0.5, "wait_timeout": 60},
+        COMMIT_MODULE: {"async_job_id": "validating", "wait_sleep": 1, "wait_timeout": 60},
         "async": 120,
         "poll": 1,
         "register": "committed",

@@ -18,7 +18,7 @@ COMMITTED = make_jobs(3, statuses=("COMMIT_SUCCESS",), prefix="batch")
 FAILING = {"seed_jobs": make_jobs(4, statuses=("ASYNC_JOB_VALIDATING",), prefix="batch"),
            "validate_after_calls": 0, "fail_ids": "batch-001,batch-003"}
 FAILING_IDS = ["batch-000", "batch-001", "batch-002", "batch-003"]
-WAIT = {"wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.5}
+WAIT = {"wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 1}
 # The emulator's first failed task says this (precheck item and error log).
 FIRST_REASON = "The source database is unreachable: connection refused."
 

@@ -30,7 +30,7 @@ def verbose_run(module_ansible, start_module_emulator):
     for style in ("aksk", "temporary", "token", "password"):
         add("success " + style, style)
         add("success %s, project looked up" % style, style, project_id=None)
-        add("waiting " + style, style, wait_for_status="COMMIT_SUCCESS", wait_timeout=1, wait_sleep=0.3)
+        add("waiting " + style, style, wait_for_status="COMMIT_SUCCESS", wait_timeout=1, wait_sleep=1)
         add("server error " + style, style, {"fault": [{"route": "list", "status": 503}]}, max_retries=1)
         add("forbidden " + style, style, {"fault": [{"route": "list", "status": 403, "error_code": "DRS.M00102"}]})
         add("html page " + style, style, {"fault": [{"route": "list", "status": 500, "html": True}]}, max_retries=0)

@@ -176,7 +176,7 @@ def test_installed_role_gates_a_committed_batch(release, start_emulator):
         "gather_facts": False,
         "module_defaults": {GROUP: connection(emulator.state)},
         "roles": [{"role": ROLE, "vars": {
-            "commit_gate_async_job_ids": job_ids, "commit_gate_timeout": 60, "commit_gate_wait_sleep": 0.2}}],
+            "commit_gate_async_job_ids": job_ids, "commit_gate_timeout": 60, "commit_gate_wait_sleep": 1}}],
     }
     run = release.ansible.playbook([play])
     assert run.returncode == 0, failed_tasks(run)

@@ -77,7 +77,7 @@ def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator)
     # Counted in list calls, not seconds, so a slow machine sees every step: validated from call 3 on,
     # committed from call 6 on.
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=5)
-    wait = {"wait_sleep": 0.2, "wait_timeout": 60}
+    wait = {"wait_sleep": 1, "wait_timeout": 60}
     run = ansible.play([
         {"name": "validated", MODULE: dict(wait, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), "register": "r"},
         {"name": "committed", MODULE: dict(wait, wait_for_status="COMMIT_SUCCESS"), "register": "r"},
@@ -117,7 +117,7 @@ def test_commit_through_the_api_while_the_module_waits(ansible, start_emulator):
     committer = threading.Thread(target=commit_when_polled, args=(emulator, 2), daemon=True)
     committer.start()
     run = ansible.play([{"name": "committed", MODULE: {
-        "wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 0.3, "wait_timeout": 60, "return_jobs": "unfinished"},
+        "wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 1, "wait_timeout": 60, "return_jobs": "unfinished"},
         "register": "r"}], defaults=connection(emulator.state, "token")).assert_ok()
     committer.join(10)
     result = run.task("committed")
@@ -130,7 +130,7 @@ def test_failures_and_timeouts(module_ansible, start_emulator):
     cases = Scenarios(module_ansible, start_emulator)
     validating = start_emulator(seed_jobs=BATCH)
     unknown = start_emulator(seed_jobs=make_jobs(4, statuses=("COMMIT_SUCCESS",)), unknown_status_count=2)
-    wait = {"wait_sleep": 0.5}
+    wait = {"wait_sleep": 1}
     cases.add("fail fast", {"seed_jobs": BATCH, "validate_after_seconds": 1, "fail_ids": "batch-002,batch-004"},
               wait_for_status="COMMIT_SUCCESS", wait_timeout=120, **wait)
     cases.add("validated, never committed", {"seed_jobs": BATCH, "validate_after_calls": 0},

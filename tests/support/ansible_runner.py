@@ -18,6 +18,8 @@ MODULE = "hwcloud.drs.drs_batch_async_job_info"
 GROUP = "group/hwcloud.drs.drs"
 BIN_DIR = Path(sys.executable).parent
 CALLBACK_PLUGINS = Path(__file__).resolve().parent / "callback_plugins"
+# Every run of this test process, in order: the integration conftest checks the smoke set's for warnings.
+FINISHED_RUNS = []
 
 
 def write_inventory(path):
@@ -53,8 +55,10 @@ class Ansible:
         started = time.monotonic()
         process = subprocess.run(command, cwd=str(cwd or self.workdir), env=environment, capture_output=True, text=True,
                                  timeout=timeout, check=False)
-        return AnsibleRun(command, process.returncode, process.stdout, process.stderr, time.monotonic() - started,
-                          results_path)
+        finished = AnsibleRun(command, process.returncode, process.stdout, process.stderr,
+                              time.monotonic() - started, results_path)
+        FINISHED_RUNS.append(finished)
+        return finished
 
     def tool(self, name, *arguments, **kwargs):
         """Any ansible command line tool of this virtualenv (``ansible-galaxy``, ``ansible-doc``, ...)."""
