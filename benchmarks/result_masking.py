@@ -14,7 +14,8 @@ import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "unit", "plugins"))
-import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import  (makes the collection importable)
+# The unit tests' conftest makes the collection importable from this checkout.
+import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _drs_module  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets  # noqa: E402  pylint: disable=wrong-import-position
