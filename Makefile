@@ -5,7 +5,7 @@
 #                             newest; then lint. What .ci/run runs.
 #   make test CORE=2.16       one release (CORE="2.16 2.21": several); STAGES="unit smoke" narrows the stages
 #   make sanity|unit|smoke|integration [CORE=2.16]   one stage, on the newest release unless CORE says
-#   make lint                 yamllint, ansible-lint, module EXAMPLES, antsibull-docs (in .venv/dev)
+#   make lint                 yamllint, ansible-lint, module EXAMPLES, antsibull-docs, changelog (in .venv/dev)
 #   make demo                 the emulator demo (tools/demo.sh), in its own small .venv/demo
 #   make bench                benchmarks/run.py
 #   make build                ansible-galaxy collection build into .venv/dist
@@ -42,8 +42,8 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 endif
 
-.PHONY: venv test sanity unit smoke integration lint yamllint ansible-lint examples-lint docs-lint demo bench \
-	build changelog clean distclean
+.PHONY: venv test sanity unit smoke integration lint yamllint ansible-lint examples-lint docs-lint changelog-lint \
+	demo bench build changelog clean distclean
 
 venv:
 	@tools/dev-venv.sh
@@ -63,6 +63,7 @@ lint: venv
 	$(MAKE) --no-print-directory ansible-lint || status=1; \
 	$(MAKE) --no-print-directory examples-lint || status=1; \
 	$(MAKE) --no-print-directory docs-lint || status=1; \
+	$(MAKE) --no-print-directory changelog-lint || status=1; \
 	exit $$status
 
 yamllint: venv
@@ -78,6 +79,12 @@ examples-lint: venv
 # antsibull-docs needs the collection under ansible_collections/hwcloud/drs: the link provides it.
 docs-lint: venv
 	antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+
+# The fragments parse; a change to plugins/ or roles/ since the last release comes with a fragment, and
+# galaxy.yml's version agrees with changelogs/changelog.yaml (tools/check-changelog.py says the rules).
+changelog-lint: venv
+	antsibull-changelog lint
+	$(PY) tools/check-changelog.py
 
 # ---------------------------------------------------------------------------------- other targets
 
