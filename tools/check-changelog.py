@@ -64,8 +64,8 @@ def fragment_problems(root):
     code = sorted(path for status, path in changes if path.startswith(SHIPPED_CODE))
     fragments = [path for status, path in changes if status == "A" and path.startswith(FRAGMENTS)]
     if code and not fragments:
-        return ["%s changed since the last release commit %s, but no fragment was added under %s:\n  %s"
-                % (" and ".join(SHIPPED_CODE), base[:12], FRAGMENTS, "\n  ".join(code))]
+        return ["files under %s changed since the last release commit %s, but no fragment was added under %s:\n  %s"
+                % (" or ".join(SHIPPED_CODE), base[:12], FRAGMENTS, "\n  ".join(code))]
     return []
 
 
