@@ -18,7 +18,9 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "unit", "plugins"))
 import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _drs_module  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (  # noqa: E402  pylint: disable=wrong-import-position
+    Secrets,
+)
 from support.jobs import make_jobs  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 RUNS = 5

@@ -16,13 +16,21 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_client import connect
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import connect
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
-from ansible_collections.hwcloud.drs.plugins.module_utils._request_stats import RequestStats
-from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets, register_secrets
-from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES, SECRET_OPTIONS, resolve_settings
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, HttpTransport
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import SHORTEST_INTERVAL
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
+    HttpTransport,
+    REQUESTS_IMPORT_ERROR,
+    RequestStats,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
+    ENVIRONMENT_VARIABLES,
+    SECRET_OPTIONS,
+    register_secrets,
+    resolve_settings,
+    Secrets,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str"),
@@ -235,7 +243,7 @@ class DrsModule(AnsibleModule):
         return value
 
     def warn(self, warning):
-        super(DrsModule, self).warn(self.secrets.scrub(warning))
+        super(DrsModule, self).warn(self.secrets.mask(warning))
 
     def exit_json(self, **kwargs):
         self._end_run()
@@ -244,11 +252,13 @@ class DrsModule(AnsibleModule):
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         self._end_run()
-        # The boundary: scrubbed first, then shortened, so that no cut secret is left to slip past the masking.
-        msg = shorten(one_line(self.secrets.scrub(msg)), MESSAGE_CAP)
+        # The boundary: masked first, then shortened, so that no cut secret is left to slip past the masking.
+        # Text from servers and exceptions was scrubbed of every piece of a secret where it was read; the
+        # message's own words are masked only where a whole secret stands.
+        msg = shorten(one_line(self.secrets.mask(msg)), MESSAGE_CAP)
         for key, value in kwargs.items():
             if isinstance(value, str):
-                kwargs[key] = self.secrets.scrub(value)
+                kwargs[key] = self.secrets.mask(value)
         for key, value in self.result_on_failure().items():
             kwargs.setdefault(key, value)
         kwargs.setdefault("request_stats", self.stats.as_dict())

@@ -241,18 +241,27 @@ request_id:
   sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_commit import commit_batch, read_batch
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import read_validation_failures, reasons_summary
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
+    commit_batch,
+    read_batch,
+    read_validation_failures,
+    reasons_summary,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
-    VALIDATE_FAILED,
     VALIDATED,
+    VALIDATE_FAILED,
     job_status,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import WAIT_RANGES, DrsModule
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import backoff_seconds
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import backoff_seconds
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
+    WaitFailed,
+    WaitTimedOut,
+    wait_until,
+)
+
 
 # Where a batch can go once validation ended.
 VALIDATION_ENDED = frozenset((VALIDATE_FAILED, VALIDATED, COMMITTED))

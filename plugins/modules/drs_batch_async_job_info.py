@@ -441,9 +441,14 @@ request_id:
 
 import collections
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import read_validation_failures, reasons_summary
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import LISTING, fetch_jobs_page, is_page_too_large
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
+    LISTING,
+    fetch_jobs_page,
+    is_page_too_large,
+    read_validation_failures,
+    reasons_summary,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
     STATUSES,
     VALIDATE_FAILED,
@@ -458,11 +463,16 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
     satisfies,
     timeout_message,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import WAIT_RANGES, DrsModule
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._fan_out import map_in_order
-from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
+    Pager,
+    TooManyItems,
+    WaitFailed,
+    WaitTimedOut,
+    map_in_order,
+    wait_until,
+)
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")

@@ -16,8 +16,8 @@ from ansible.release import __version__ as ANSIBLE_VERSION
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ".".join(ANSIBLE_VERSION.split(".")[:2])
-ONE_FILE = "tests/unit/plugins/module_utils/test__hints.py"
-ONE_TEST = "tests/unit/plugins/module_utils/test__secrets.py::test_none_stays_none"
+ONE_FILE = "tests/unit/plugins/module_utils/test__http_hints.py"
+ONE_TEST = "tests/unit/plugins/module_utils/test__settings_secrets.py::test_none_stays_none"
 
 
 def make(*arguments):

@@ -1,6 +1,6 @@
 """The DRS status vocabulary of the collection, for code that cannot import the collection.
 
-plugins/module_utils/_drs_jobs.py is the single source (standard library only). The emulator runs
+plugins/module_utils/_statuses.py is the single source (standard library only). The emulator runs
 without ansible, and the tests run before the collection is installed anywhere, so the file is loaded
 by path instead of through ``ansible_collections.hwcloud.drs``.
 """
@@ -8,11 +8,11 @@ by path instead of through ``ansible_collections.hwcloud.drs``.
 import importlib.util
 from pathlib import Path
 
-_SOURCE = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_drs_jobs.py"
+_SOURCE = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_statuses.py"
 
 
 def _load():
-    spec = importlib.util.spec_from_file_location("hwcloud_drs_jobs", _SOURCE)
+    spec = importlib.util.spec_from_file_location("hwcloud_drs_statuses", _SOURCE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

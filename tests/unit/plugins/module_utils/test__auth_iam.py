@@ -5,9 +5,8 @@ import json
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._iam import PasswordLogin, lookup_project_id
-from ansible_collections.hwcloud.drs.plugins.module_utils._signer import AccessKeySigner
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport
+from ansible_collections.hwcloud.drs.plugins.module_utils._auth import AccessKeySigner, PasswordLogin, lookup_project_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport
 
 from hwcloud_drs_fakes import PROJECT_ID, FakeDrs, make_response  # pylint: disable=import-error
 

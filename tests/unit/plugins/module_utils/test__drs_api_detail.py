@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_detail import (
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     read_validation_failures,
     reasons_summary,
     task_reasons,
     task_summary,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import Secrets
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import Secrets
 
 PROJECT = "proj/1"
 

@@ -1,9 +1,9 @@
-"""When the transport retries and how long it pauses (plugins/module_utils/_retry_policy.py)."""
+"""When the transport retries and how long it pauses (plugins/module_utils/_http.py)."""
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils import _retry_policy
-from ansible_collections.hwcloud.drs.plugins.module_utils._retry_policy import (
+from ansible_collections.hwcloud.drs.plugins.module_utils import _http
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
     backoff_seconds,
     is_unknown_host,
     parse_retry_after,
@@ -19,12 +19,12 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     assert backoff_seconds(0, jitter=lambda: 0.0) == pytest.approx(0.25)
     assert backoff_seconds(0, jitter=lambda: 1.0) == pytest.approx(0.5)
     assert backoff_seconds(3, jitter=lambda: 1.0) == pytest.approx(4.0)
-    assert backoff_seconds(30, jitter=lambda: 1.0) == _retry_policy.BACKOFF_CAP_SECONDS
+    assert backoff_seconds(30, jitter=lambda: 1.0) == _http.BACKOFF_CAP_SECONDS
 
 
 def test_retry_after_is_capped():
     assert backoff_seconds(0, retry_after=7.0) == 7.0
-    assert backoff_seconds(0, retry_after=3600.0) == _retry_policy.RETRY_AFTER_CAP_SECONDS
+    assert backoff_seconds(0, retry_after=3600.0) == _http.RETRY_AFTER_CAP_SECONDS
 
 
 def test_only_a_name_that_does_not_resolve_counts_as_an_unknown_host():

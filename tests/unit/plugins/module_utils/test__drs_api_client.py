@@ -2,10 +2,10 @@
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_client import connect
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import connect
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import resolve_settings
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport
 
 from hwcloud_drs_fakes import PROJECT_ID, FakeDrs, make_response  # pylint: disable=import-error
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 import requests
 
-from ansible_collections.hwcloud.drs.plugins.module_utils import _retry_policy
+from ansible_collections.hwcloud.drs.plugins.module_utils import _http
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._transport import HttpTransport, host_header
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport, host_header
 
 from hwcloud_drs_fakes import FakeSession, make_response, script, send_in_background  # pylint: disable=import-error
 
@@ -105,7 +105,7 @@ def test_retry_after_seconds_is_honoured_and_capped():
                                       make_response(503, {}, headers={"Retry-After": "3600"}),
                                       make_response(200, OK))
     _get(client)
-    assert sleeps == [7.0, _retry_policy.RETRY_AFTER_CAP_SECONDS]
+    assert sleeps == [7.0, _http.RETRY_AFTER_CAP_SECONDS]
 
 
 def test_redirects_are_refused_not_followed():

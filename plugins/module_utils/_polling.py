@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hwcloud.drs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read every item of an offset/limit listing: first page alone, the rest concurrently.
+"""Polling: reading every page, many ids at once, and waiting, each independent of what is read.
+
+Pager reads the first page alone and the rest concurrently; the caller says what "page too large" means.
+map_in_order runs one call on many items, a bounded number at once. wait_until polls on a monotonic clock
+until success, failure or timeout.
 
 Private to this collection: the interface may change without notice.
 """
@@ -10,6 +14,12 @@ import collections
 import json
 import sys
 import threading
+import time
+
+
+# ----------------------------------------------------------------------------------------------------
+# Read every item of an offset/limit listing: first page alone, the rest concurrently.
+
 
 # Many services cap pages at 1000 (DRS v5's sibling list calls do): the first size to try after a refusal.
 COMMON_PAGE_CAP = 1000
@@ -254,3 +264,84 @@ class Pager(object):
         if limit is not None:
             del merged[limit:]
         return merged
+
+
+# ----------------------------------------------------------------------------------------------------
+# Call one function on many items at the same time, a bounded number at once, keeping the items' order.
+
+
+def map_in_order(function, items, concurrency=10):
+    """``[function(item) for item in items]``, at most ``concurrency`` calls at a time.
+
+    The first call that raises ends the run with its exception: calls not started are dropped and those in
+    flight are not waited for (whoever owns the transport stops their retries when it closes it).
+    """
+    items = list(items)
+    if concurrency <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    # Imported here: a run on one item never pays for it.
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    pool = ThreadPoolExecutor(max_workers=min(concurrency, len(items)))
+    futures = [pool.submit(function, item) for item in items]
+    try:
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            if future.done() and future.exception() is not None:
+                raise future.exception()
+        return [future.result() for future in futures]
+    finally:
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=False)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Poll on a monotonic clock until an observation succeeds, fails, or time runs out.
+
+
+# Polls are never closer than this: an interval of 0 would poll without pause until the deadline.
+SHORTEST_INTERVAL = 1.0
+
+
+class WaitEnded(Exception):
+    """Waiting ended without success; ``last`` is the last observation."""
+
+    def __init__(self, last):
+        super(WaitEnded, self).__init__()
+        self.last = last
+
+
+class WaitFailed(WaitEnded):
+    """An observation was a failure: waiting longer would not help."""
+
+
+class WaitTimedOut(WaitEnded):
+    """The timeout passed; ``waited`` is how long the wait took, in seconds."""
+
+    def __init__(self, last, waited):
+        super(WaitTimedOut, self).__init__(last)
+        self.waited = waited
+
+
+def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+    """Call ``poll()`` until ``succeeded(observation)``; return that observation.
+
+    Raises WaitFailed as soon as ``failed(observation)``, and WaitTimedOut when ``timeout`` seconds have
+    passed. The last poll happens at the deadline, so what finishes just in time is seen. ``interval`` is
+    at least SHORTEST_INTERVAL. ``clock`` must be monotonic: a wall clock set back or forward would stretch
+    or cut the wait.
+    """
+    interval = max(interval, SHORTEST_INTERVAL)
+    started = clock()
+    deadline = started + timeout
+    while True:
+        observation = poll()
+        if failed(observation):
+            raise WaitFailed(observation)
+        if succeeded(observation):
+            return observation
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise WaitTimedOut(observation, clock() - started)
+        sleep(min(interval, remaining))

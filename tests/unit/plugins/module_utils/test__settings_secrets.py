@@ -8,7 +8,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._secrets import MASK, Secrets, clean_credential
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import MASK, Secrets, clean_credential
 
 SECRET = "Tok3n/with+odd chars&'\"\\é-" + "x" * 40
 
@@ -88,3 +88,12 @@ def test_a_secret_inside_another_is_masked_whole():
 def test_forms_feed_ansibles_own_masking():
     forms = Secrets(["a b/c"]).forms()
     assert "a b/c" in forms and "a%20b%2Fc" in forms and "a+b%2Fc" in forms
+
+
+def test_mask_leaves_the_collections_own_words_readable():
+    # A password that holds an ordinary word: the hint that names iam_password must stay readable, while
+    # text from a server is scrubbed of that piece too.
+    secrets = Secrets(["right-password"])
+    hint = "check iam_user_name, iam_password and region; right-password was refused"
+    assert secrets.mask(hint) == "check iam_user_name, iam_password and region; %s was refused" % MASK
+    assert secrets.scrub("The username or password is wrong.") == "The username or %s is wrong." % MASK

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._paging import Pager, TooManyItems, smaller_page
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager, TooManyItems, smaller_page
 
 
 class PageTooLarge(Exception):

@@ -1,14 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hwcloud.drs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The DRS batch async job vocabulary: statuses, which status satisfies which, and what to tell the user.
+"""The DRS batch vocabulary: statuses, which status satisfies which, and the failure and timeout messages.
 
-The single source for the modules' choices, the role's checks, the tests and the emulator. Standard
-library only, so that the emulator can load this file on its own.
+Standard library only, and free of any other import of this collection: the single source of the modules'
+choices, the tests and the emulator, which load this file by its path.
+
 Private to this collection: the interface may change without notice.
 """
 
 import collections
+
+
+# ----------------------------------------------------------------------------------------------------
+# The DRS batch async job vocabulary: statuses, which status satisfies which, and what to tell the user.
+#
+# The single source for the modules' choices, the role's checks, the tests and the emulator. Standard
+# library only, so that the emulator can load this file on its own.
+
 
 VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"

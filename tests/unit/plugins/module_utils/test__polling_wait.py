@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiting import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, wait_until
 
 from support.fake_clock import FakeClock  # pylint: disable=import-error
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_jobs import batch_jobs_path, count_or_none
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import batch_jobs_path, count_or_none
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 
 

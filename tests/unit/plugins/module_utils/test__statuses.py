@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils import _drs_jobs
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_jobs import (
+from ansible_collections.hwcloud.drs.plugins.module_utils import _statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     all_satisfy,
     any_failed,
     count_statuses,
@@ -76,4 +76,4 @@ def test_long_lists_are_cut_in_messages():
 
 def test_only_validated_and_committed_can_be_waited_for():
     waitable = {"AUTO_PARAM_VALIDATE_SUCCESS", "COMMIT_SUCCESS"}
-    assert set(_drs_jobs.SATISFIES) == set(_drs_jobs.WAITABLE_STATUSES) == waitable
+    assert set(_statuses.SATISFIES) == set(_statuses.WAITABLE_STATUSES) == waitable

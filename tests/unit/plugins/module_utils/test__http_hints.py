@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._hints import hint_for
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import hint_for
 
 
 @pytest.mark.parametrize("status,code,words", [

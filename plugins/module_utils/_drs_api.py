@@ -1,0 +1,425 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The DRS calls of the batch family, with every DRS error code they interpret.
+
+The list call (GET /v5/{project_id}/batch-async-jobs, one page at a time), the detail call (why a batch
+failed validation), the commit call (POST .../{async_job_id}/commit, never blindly repeated), and
+DrsClient, which sends them with one credential style; connect() builds it from the settings.
+
+Private to this collection: the interface may change without notice.
+"""
+
+
+from urllib.parse import quote
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._auth import (
+    AccessKeySigner,
+    PasswordLogin,
+    lookup_project_id,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure, one_line, truncate
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import RETRY_STATUS_CODES, parse_json
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager, map_in_order
+from ansible_collections.hwcloud.drs.plugins.module_utils._settings import check_path_segment
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    COMMITTED,
+    VALIDATED,
+    job_id,
+    job_status,
+)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The batch async job list call, GET /v5/{project_id}/batch-async-jobs, one page at a time.
+#
+# Every module that reads batches lists them through here, with a Pager driving the pages.
+
+
+LISTING = "Listing DRS batch async jobs"
+# DRS answers "nothing matched" with 422 DRS.M00002 instead of an empty list...
+NOTHING_MATCHED = (422, "DRS.M00002")
+# ...and a page over its (undocumented) upper limit with DRS.M00211.
+PAGE_TOO_LARGE = "DRS.M00211"
+
+
+def is_page_too_large(error):
+    return isinstance(error, ApiError) and error.error_code == PAGE_TOO_LARGE
+
+
+def batch_jobs_path(project_id, *segments):
+    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment.
+
+    Percent-encoding leaves ``.`` as it is, and HTTP libraries normalise ``.`` and ``..`` segments away: the
+    request would go to another path. Those (and empty segments) are refused.
+    """
+    for segment in (project_id,) + segments:
+        if segment in ("", ".", ".."):
+            raise ModuleFailure("%r cannot be one segment of the path /v5/{project_id}/batch-async-jobs: it would "
+                                "send the request to another path. Hint: check project_id and async_job_id" % segment)
+    return "/".join(["/v5", quote(project_id, safe=""), "batch-async-jobs"] + [quote(s, safe="") for s in segments])
+
+
+def fetch_page(client, path, query, language, action, entries="job"):
+    """One page of a paged call of the batch family (list or detail): ``(total_count, entries)``.
+
+    Both answer ``{"total_count", "jobs": [...]}``; "nothing matched" is an empty page.
+    """
+    try:
+        payload = client.get_json(path, query, {"X-Language": language}, action)
+    except ApiError as error:
+        if (error.status_code, error.error_code) == NOTHING_MATCHED:
+            return 0, []
+        raise
+    if not isinstance(payload, dict) or not isinstance(payload.get("jobs", []), list):
+        raise ModuleFailure("%s: the answer is not a %s list. Hint: check endpoint" % (action, entries))
+    return count_or_none(payload.get("total_count")), payload.get("jobs") or []
+
+
+def fetch_jobs_page(client, query, language, offset, size):
+    """One page of the list call: ``(total_count, jobs)``; "nothing matched" is an empty page."""
+    return fetch_page(client, batch_jobs_path(client.project_id), dict(query, offset=offset, limit=size), language,
+                      LISTING)
+
+
+def count_or_none(value):
+    """``value`` as a count (a non-negative whole number, also as text), or None: 1e400, -3, "many", [] are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        # is_integer() is false for inf and nan; 1e400 is parsed as inf.
+        return int(value)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Why a batch failed validation: the detail call, GET /v5/{project_id}/batch-async-jobs/{async_job_id}.
+#
+# The answer lists the DRS tasks the batch created (the SDK's JobDetailResp, 37 optional fields). Which of them
+# the service fills for a batch that failed validation is not documented, so every field that can carry a reason
+# is read when present, none is required, and a value of an unexpected type is read as text. The other fields
+# hold endpoints and connection details (user names): a task is never returned whole. Every text read is
+# scrubbed of the run's secrets before it is cut to length: a secret that straddles the cut would otherwise
+# leave its first part behind, no longer whole enough for any later scrub to recognise.
+
+
+READING = "Reading the tasks of DRS batch async job %s"
+# The task's own error fields: the SDK's model has none, the service may still send them (DRS v3 jobs had
+# error_code and error_message; the API's error bodies say error_msg).
+OWN_MESSAGE_FIELDS = ("error_msg", "error_message")
+# A reason longer than this is cut: one message must stay readable, and a runaway field must not flood it.
+REASON_LENGTH = 500
+FAILED_RESULTS = frozenset(("failed", "failure", "fail", "false", "error"))
+
+
+def _unchanged(text):
+    return text
+
+
+def _text(value, scrub=_unchanged):
+    """A field's value as one line of text, scrubbed, then cut to REASON_LENGTH; None when it carries nothing."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    text = one_line(scrub(one_line(value)))
+    return truncate(text, REASON_LENGTH) if text else None
+
+
+def _dicts(value):
+    """The dict entries of a list field; any other shape carries no entry that can be read safely."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _code_and_message(code, message, scrub):
+    code, message = _text(code, scrub), _text(message, scrub)
+    if code and message:
+        return "%s: %s" % (code, message)
+    return code or message
+
+
+def _own_errors(task, scrub):
+    messages = [task.get(field) for field in OWN_MESSAGE_FIELDS if _text(task.get(field))]
+    return [_code_and_message(task.get("error_code"), message, scrub) for message in messages or [None]]
+
+
+def _network_errors(task, scrub):
+    reasons = []
+    for result in _dicts(task.get("network_results")):
+        reason = _code_and_message(result.get("error_code"), result.get("error_msg"), scrub)
+        if reason:
+            # The entry's ip names an endpoint: only the error is quoted.
+            reasons.append("connection test: %s" % reason)
+    return reasons
+
+
+def _error_logs(task, scrub):
+    return [_text(log.get("message"), scrub) for log in _dicts(task.get("logs"))
+            if str(log.get("level", "")).strip().lower() == "error"]
+
+
+def _failed_prechecks(task, scrub):
+    precheck = task.get("precheck_result")
+    reasons = []
+    for check in _dicts(precheck.get("precheck_results") if isinstance(precheck, dict) else None):
+        result = _text(check.get("result"), scrub)
+        failed_reason = _text(check.get("failed_reason"), scrub)
+        # Without a result, a failed_reason says it failed; with one, only a failed result counts (an item
+        # that passed or only raised an alarm is not why the batch failed).
+        if not (result.lower() in FAILED_RESULTS if result else failed_reason):
+            continue
+        item = _text(check.get("item"), scrub) or "an item"
+        reasons.append("precheck %s failed%s" % (item, ": %s" % failed_reason if failed_reason else ""))
+    return reasons
+
+
+def task_reasons(task, scrub=_unchanged):
+    """What the detail answer says about why one task failed, as lines of text, without repeats.
+
+    Reads the task's own error code and message, those of its ``network_results`` entries, its ``logs``
+    entries of level error and its failed ``precheck_result.precheck_results`` items with their
+    ``failed_reason``. Nothing else of the task is quoted. ``scrub`` (the run's Secrets.scrub) masks secrets
+    in each text before it is cut.
+    """
+    if not isinstance(task, dict):
+        return []
+    reasons = []
+    for reason in (_own_errors(task, scrub) + _network_errors(task, scrub) + _error_logs(task, scrub)
+                   + _failed_prechecks(task, scrub)):
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons
+
+
+def task_summary(task, scrub=_unchanged):
+    """``{id, name, status, reasons}`` of one task: the only fields of a task this collection returns."""
+    task = task if isinstance(task, dict) else {}
+    base_info = task.get("base_info")
+    name = base_info.get("name") if isinstance(base_info, dict) else None
+    return {"id": _text(task.get("id"), scrub), "name": _text(name, scrub), "status": _text(task.get("status"), scrub),
+            "reasons": task_reasons(task, scrub)}
+
+
+def fetch_detail_page(client, async_job_id, language, offset, size):
+    """One page of the detail call: ``(total_count, tasks)``."""
+    return fetch_page(client, batch_jobs_path(client.project_id, async_job_id), {"offset": offset, "limit": size},
+                      language, READING % async_job_id, entries="task")
+
+
+def _task_id(task):
+    return task.get("id") if isinstance(task, dict) else None
+
+
+def read_tasks(client, async_job_id, language="en-us", page_size=1000):
+    """Every task of one batch (every page), as the service returns them."""
+    pager = Pager(lambda offset, size: fetch_detail_page(client, async_job_id, language, offset, size),
+                  page_size=page_size, concurrency=1, identity=_task_id, is_page_too_large=is_page_too_large)
+    return pager.list()[1]
+
+
+def read_validation_failures(client, async_job_ids, language="en-us", concurrency=1, page_size=1000):
+    """``[{async_job_id, tasks: [{id, name, status, reasons}]}]``, one entry per id, in the order given.
+
+    Reads every page of each batch's detail, ``concurrency`` batches at a time. ``tasks`` holds every task
+    of the batch, each with the reasons the answer carries for it (empty when none). Raises ModuleFailure
+    (ApiError when the service answered with an error) when a call fails.
+    """
+    def read(async_job_id):
+        tasks = read_tasks(client, async_job_id, language, page_size)
+        return {"async_job_id": async_job_id, "tasks": [task_summary(task, client.scrub) for task in tasks]}
+
+    return map_in_order(read, async_job_ids, concurrency)
+
+
+def _task_label(task):
+    name, task_id = task.get("name"), task.get("id")
+    if name and task_id:
+        return "task %s (id %s)" % (name, task_id)
+    if name or task_id:
+        return "task %s" % (name or task_id)
+    return "a task"
+
+
+def reasons_summary(validation_failures, limit=3):
+    """One line quoting the first ``limit`` reasons, each with its batch and task; "" when there is none.
+
+    For example ``job-002: task mysql-to-mysql-1 (id 6f1c...): DRS.M05004: the source database is
+    unreachable; job-002: task ...: ...; and 4 more``.
+    """
+    quoted = []
+    for failure in validation_failures:
+        for task in failure.get("tasks") or []:
+            for reason in task.get("reasons") or []:
+                quoted.append("%s: %s: %s" % (failure.get("async_job_id"), _task_label(task), reason))
+    if len(quoted) > limit:
+        quoted[limit:] = ["and %d more" % (len(quoted) - limit)]
+    return "; ".join(quoted)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Read one batch, and commit it: POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit.
+#
+# A POST is not idempotent by contract, and one that timed out or lost its connection may have landed. So
+# the commit is sent once per attempt (never by the transport's retry loop), and before any attempt is
+# repeated the batch is read again: a batch that is committed by then is not committed twice.
+
+
+COMMITTING = "Committing DRS batch async job %s"
+# The list call filters by async_job_id; a small page is plenty for one batch.
+READ_PAGE_SIZE = 10
+
+
+def read_batch(client, async_job_id, language="en-us"):
+    """The batch as the list call shows it, or None when no job has this ``async_job_id``."""
+    _total_count, jobs = fetch_jobs_page(client, {"async_job_id": async_job_id}, language, 0, READ_PAGE_SIZE)
+    for job in jobs:
+        if job_id(job) == async_job_id:
+            return job
+    return None
+
+
+def _may_have_landed(error):
+    # A connection failure, a timeout, a cut-short answer or a gateway error: the service may have acted.
+    return not isinstance(error, ApiError) or error.status_code in RETRY_STATUS_CODES
+
+
+def commit_batch(client, async_job_id, attempts=1, pause=None, language="en-us"):
+    """Commit a validated batch; returns ``(answer, job)``.
+
+    ``answer`` is the ``job`` object of the commit answer (``{async_job_id, status, msg}``), or None when a
+    failed attempt turned out to have landed; ``job`` is the batch as read after a failed attempt (else None).
+    At most ``attempts`` POSTs are sent, and one is repeated only when the failure may have been on the way
+    (not a rejection) and the batch, read after it, still waits for its commit; ``pause(attempt)`` runs
+    before that read. Raises ModuleFailure otherwise.
+    """
+    action = COMMITTING % async_job_id
+    path = batch_jobs_path(client.project_id, async_job_id, "commit")
+    attempt = 0
+    while True:
+        try:
+            payload = client.post_json(path, {"X-Language": language}, action)
+        except ModuleFailure as error:
+            attempt += 1
+            repeat = _may_have_landed(error) and attempt < attempts
+            if repeat and pause is not None:
+                # Also gives a commit that landed the time to show in the list.
+                pause(attempt - 1)
+            job = _read_after_failure(client, async_job_id, language, error)
+            if job_status(job) == COMMITTED:
+                return None, job
+            if not repeat or job_status(job) != VALIDATED:
+                raise ModuleFailure("%s. Read after this failure, the batch is %s, so the commit was not sent again" % (
+                    error.msg.rstrip("."), job_status(job) if job else "not listed"), job=job or {}, **error.result)
+            continue
+        answer = payload.get("job") if isinstance(payload, dict) else None
+        return (answer if isinstance(answer, dict) else {}), None
+
+
+def _read_after_failure(client, async_job_id, language, error):
+    try:
+        return read_batch(client, async_job_id, language)
+    except ModuleFailure as read_error:
+        raise ModuleFailure("%s; reading the batch after it failed too (%s). Hint: the commit may have landed: "
+                            "read the batch's status before committing it again" % (
+                                error.msg.rstrip("."), read_error.msg.rstrip(".")), **error.result)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Calls to the DRS endpoint of one project with one credential set, and how that client is built.
+
+
+# What the API gateway and DRS answer when a token has expired (a token lives 24 hours).
+TOKEN_EXPIRED_CODES = frozenset(("APIGW.0307", "DRS.M00100"))
+
+
+class DrsClient(object):
+    """Sends authenticated requests to DRS through a transport, renewing a password login's token once.
+
+    Exactly one of ``auth_token``, ``signer`` (access keys) and ``password_login`` is given.
+    """
+
+    def __init__(self, transport, endpoint, project_id, auth_token=None, signer=None, password_login=None):
+        self.transport = transport
+        self.endpoint = endpoint
+        self.project_id = project_id
+        self.auth_token = auth_token
+        self.signer = signer
+        self.password_login = password_login
+
+    def scrub(self, text):
+        """``text`` without any secret of the run: for text read from an answer, before it is cut or kept."""
+        return self.transport.scrub(text)
+
+    def get_json(self, path, query=None, headers=None, action=None):
+        """GET ``path`` on the DRS endpoint and return the parsed JSON body."""
+        return self._request_json("GET", path, query, headers, action, retry=True)
+
+    def post_json(self, path, headers=None, action=None):
+        """POST ``path`` (no body) once and return the parsed JSON body.
+
+        Never retried here: a POST that failed on the way may still have landed, so its caller reads the
+        state before sending it again. (A rejected expired token did not land: the login is renewed once.)
+        """
+        return self._request_json("POST", path, None, headers, action, retry=False)
+
+    def _request_json(self, method, path, query, headers, action, retry):
+        headers = dict(headers or {})
+        if self.signer is not None:
+            headers["X-Project-Id"] = self.project_id
+        token = self.password_login.current_token() if self.password_login else self.auth_token
+        try:
+            response = self._send(method, path, query, headers, token, action, retry)
+        except ApiError as error:
+            # A token the module obtained is renewed once; a token the user gave is not ours to renew.
+            if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
+                raise
+            response = self._send(method, path, query, headers, self.password_login.renew(token), action, retry)
+        return parse_json(response, action, self.transport.scrub)
+
+    def _send(self, method, path, query, headers, token, action, retry):
+        if token is not None:
+            headers = dict(headers, **{"X-Auth-Token": token})
+        sign = self.signer.sign if self.signer is not None else None
+        return self.transport.send(method, self.endpoint, path, query=query, headers=headers, sign=sign,
+                                   action=action, retry=retry)
+
+
+def connect(settings, transport, clock):
+    """Build the client for ``settings`` (ConnectionSettings): a login or a project lookup when needed.
+
+    ``clock`` (a wall clock) dates the access key signatures.
+    """
+    client = _connect(settings, transport, clock)
+    if client.project_id != settings.project_id:
+        # IAM named the project: it goes into every request path, like a project_id option.
+        check_path_segment("The project id IAM returned,", str(client.project_id), client.scrub)
+    return client
+
+
+def _connect(settings, transport, clock):
+    values = settings.credentials.values
+    kind = settings.credentials.kind
+    project_id = settings.project_id
+    if kind == "password":
+        login = PasswordLogin(transport, settings.iam_endpoint, values["iam_user_name"], values["iam_password"],
+                              values["iam_domain_name"], project_name=settings.region, project_id=project_id)
+        if not project_id:
+            # The token's scope names the project: log in now rather than at the first DRS call.
+            login.current_token()
+            project_id = login.project_id
+            if not project_id:
+                raise ModuleFailure("The IAM token names no project. Hint: set project_id")
+        return DrsClient(transport, settings.endpoint, project_id, password_login=login)
+    if kind == "access_keys":
+        signer = AccessKeySigner(values["access_key"], values["secret_key"], values.get("security_token"),
+                                 clock=clock)
+        if not project_id:
+            project_id = lookup_project_id(transport, settings.iam_endpoint, settings.region, sign=signer.sign)
+        return DrsClient(transport, settings.endpoint, project_id, signer=signer)
+    token = values["auth_token"]
+    if not project_id:
+        project_id = lookup_project_id(transport, settings.iam_endpoint, settings.region,
+                                       headers={"X-Auth-Token": token})
+    return DrsClient(transport, settings.endpoint, project_id, auth_token=token)
