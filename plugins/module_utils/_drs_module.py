@@ -22,6 +22,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
     HttpTransport,
     REQUESTS_IMPORT_ERROR,
     RequestStats,
+    Throttle,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     ENVIRONMENT_VARIABLES,
@@ -113,6 +114,8 @@ class DrsModule(AnsibleModule):
                                for name in ENVIRONMENT_VARIABLES[option])
         self.transport = None
         self.client = None
+        # Shared by the transport (which records each HTTP 429) and the pagers (which slow down on it).
+        self.throttle = Throttle()
         self.http_session = session
         self.clock = clock or time
         self.sleep = sleep
@@ -124,7 +127,6 @@ class DrsModule(AnsibleModule):
         self.secrets.add(*(self.params.get(option) for option, option_spec in spec.items() if option_spec.get("no_log")))
         if REQUESTS_IMPORT_ERROR is not None:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self.check_ranges(CONNECTION_RANGES)
 
     def run(self):
         """The module's own logic: return the result keys, or raise ModuleFailure."""
@@ -136,6 +138,7 @@ class DrsModule(AnsibleModule):
 
     def __call__(self):
         try:
+            self.check_ranges(CONNECTION_RANGES)
             result = self.run()
         except ModuleFailure as failure:
             self.fail_json(msg=failure.msg, **failure.result)
@@ -149,16 +152,16 @@ class DrsModule(AnsibleModule):
                 continue
             if isinstance(value, float) and not math.isfinite(value):
                 # nan passes every comparison, inf passes a range without an upper end.
-                self.fail_json(msg="%s must be a finite number, got %s" % (option, value))
+                raise ModuleFailure("%s must be a finite number, got %s" % (option, value))
             if (low is not None and value < low) or (high is not None and value > high):
-                self.fail_json(msg="%s must be %s, got %s" % (option, _range_text(low, high), value))
+                raise ModuleFailure("%s must be %s, got %s" % (option, _range_text(low, high), value))
 
     def refuse_empty(self, *options):
         """Fail naming each option given as an empty or blank text: a filter that is empty filters nothing."""
         empty = [option for option in options
                  if self.params.get(option) is not None and not str(self.params[option]).strip()]
         if empty:
-            self.fail_json(msg="%s %s empty: give a value, or leave %s out" % (
+            raise ModuleFailure("%s %s empty: give a value, or leave %s out" % (
                 " and ".join(empty), "is" if len(empty) == 1 else "are", "it" if len(empty) == 1 else "them"))
 
     def check_wait_options(self, waits, ignored_because):
@@ -198,7 +201,8 @@ class DrsModule(AnsibleModule):
             _silence_insecure_request_warnings()
         self.transport = HttpTransport(timeout=params["timeout"], max_retries=params["max_retries"], verify=verify,
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
-                                       sleep=self.sleep, clock=self.clock.time, secrets=self.secrets)
+                                       sleep=self.sleep, clock=self.clock.time, secrets=self.secrets,
+                                       throttle=self.throttle)
         self.client = connect(settings, self.transport, self.clock.time)
         return self.client
 

@@ -148,8 +148,6 @@ class RequestStats(object):
         self.retries = 0
         self.listings = 0
         self.iam_calls = 0
-        # HTTP 429 answers, retried or not: a pager reads it to lower its concurrency. Not reported.
-        self.throttled = 0
 
     def add(self, name, amount=1):
         with self._lock:
@@ -159,6 +157,22 @@ class RequestStats(object):
         # "polls" is the result key users and benchmarks know: one per complete listing.
         return {"requests": self.requests, "retries": self.retries, "polls": self.listings,
                 "iam_calls": self.iam_calls}
+
+
+class Throttle(object):
+    """How often the service has asked this run to slow down (HTTP 429, retried or not).
+
+    The transport records each time; a pager that shares the object halves its concurrency once per new
+    time (``count`` is all it reads). Safe to record from several threads.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def record(self):
+        with self._lock:
+            self.count += 1
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -248,7 +262,7 @@ def parse_json(response, action, scrub=_unchanged, endpoint_option="endpoint"):
 
 
 def api_error_from_response(response, action=None, status_hints=None, scrub=_unchanged):
-    """Turn a non-success ``requests`` response into an :class:`ApiError` with its hint."""
+    """Turn a non-success Answer into an :class:`ApiError` with its hint."""
     request_id = response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
     error_code = error_msg = summary = None
     content_type = response.headers.get("Content-Type", "")
@@ -388,8 +402,9 @@ class HttpTransport(object):
     """
 
     def __init__(self, timeout=30, max_retries=5, verify=True, pool_size=10, stats=None, session=None,
-                 sleep=None, clock=time.time, jitter=None, secrets=None, body_cap=BODY_CAP_BYTES):
+                 sleep=None, clock=time.time, jitter=None, secrets=None, body_cap=BODY_CAP_BYTES, throttle=None):
         self.body_cap = body_cap
+        self.throttle = throttle or Throttle()
         self.secrets = secrets if secrets is not None else Secrets()
         self.scrub = self.secrets.scrub
         self.timeout = timeout
@@ -454,7 +469,7 @@ class HttpTransport(object):
 
     def send(self, method, base_url, path, query=None, headers=None, body=None, sign=None, action=None,
              count_in=None, status_hints=None, retry=True):
-        """Send one logical request and return the final ``requests`` response.
+        """Send one logical request and return its final Answer (the body read whole).
 
         ``sign(method, path, query_string, headers, body)`` adds credentials to each attempt. Retries 429,
         5xx and connection errors up to ``max_retries`` times, unless ``retry`` is false (a request that is not
@@ -526,7 +541,7 @@ class HttpTransport(object):
             if 200 <= status < 300:
                 return response
             if status == 429:
-                self.stats.add("throttled")
+                self.throttle.record()
             if status in RETRY_STATUS_CODES and attempt < max_retries:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
                 response.close()

@@ -56,8 +56,8 @@ def _never_too_large(error):
     return False
 
 
-def _no_throttling():
-    return 0
+class _NeverThrottled(object):
+    count = 0
 
 
 class Pager(object):
@@ -69,22 +69,22 @@ class Pager(object):
     total costs at most the pages already in flight. ``fetch_page`` may return ``None`` as the total when
     the service gave none; the pages then go on until one brings nothing new. A page refused with an error for which
     ``is_page_too_large(error)`` is true is asked again smaller, and the page size shrinks for the rest of
-    the run. ``times_throttled()`` tells how often the service has asked to slow down so far: each new
-    time halves the concurrency. ``identity(item)`` names an item, so that one seen twice is kept once.
+    the run. ``throttle.count`` (a shared _http.Throttle) tells how often the service has asked to slow
+    down so far: each new time halves the concurrency. ``identity(item)`` names an item, so that one seen twice is kept once.
     ``most_items`` bounds a listing whatever the service answers: once more distinct items than that have
     come, it raises TooManyItems (a ``limit`` of at most ``most_items`` never does).
     """
 
     def __init__(self, fetch_page, page_size=1000, concurrency=10, identity=None, is_page_too_large=None,
-                 times_throttled=None, most_items=None):
+                 throttle=None, most_items=None):
         self.fetch_page = fetch_page
         self.page_size = page_size
         self.concurrency = concurrency
         self.identity = identity
         self.is_page_too_large = is_page_too_large or _never_too_large
-        self.times_throttled = times_throttled or _no_throttling
+        self.throttle = throttle or _NeverThrottled()
         self.most_items = most_items
-        self._throttles_seen = self.times_throttled()
+        self._throttles_seen = self.throttle.count
         self._lock = threading.Lock()
         # Per listing: the identities seen, how many new items came, and the offset of the first page that
         # brought nothing new.
@@ -93,7 +93,7 @@ class Pager(object):
         self._stop_at = UNKNOWN_END
 
     def _slow_down_when_throttled(self):
-        throttles = self.times_throttled()
+        throttles = self.throttle.count
         while self._throttles_seen < throttles:
             self._throttles_seen += 1
             self.concurrency = max(1, self.concurrency // 2)

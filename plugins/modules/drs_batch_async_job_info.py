@@ -557,8 +557,8 @@ class BatchAsyncJobInfo(DrsModule):
         if params["async_job_ids"] is not None:
             ids = [async_job_id.strip() if async_job_id else "" for async_job_id in params["async_job_ids"]]
             if not ids or not all(ids):
-                self.fail_json(msg="async_job_ids must hold at least one id and no empty one; leave it out to list "
-                                   "by the other filters")
+                raise ModuleFailure("async_job_ids must hold at least one id and no empty one; leave it out to list "
+                                  "by the other filters")
             return list(collections.OrderedDict.fromkeys(ids))
         return None if params["async_job_id"] is None else [params["async_job_id"]]
 
@@ -569,7 +569,7 @@ class BatchAsyncJobInfo(DrsModule):
             query["async_job_id"] = async_job_id
         return Pager(lambda offset, size: fetch_jobs_page(self.client, query, params["language"], offset, size),
                      page_size=params["page_size"], concurrency=max(1, params["page_concurrency"] // queries),
-                     identity=job_id, is_page_too_large=is_page_too_large, times_throttled=lambda: self.stats.throttled,
+                     identity=job_id, is_page_too_large=is_page_too_large, throttle=self.throttle,
                      most_items=MOST_LISTED_JOBS)
 
     def list_jobs(self, pagers):

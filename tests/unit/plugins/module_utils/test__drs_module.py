@@ -63,3 +63,10 @@ def test_missing_requests_is_reported(clean_environment, monkeypatch):
     monkeypatch.setattr(_drs_module, "REQUESTS_IMPORT_ERROR", "ModuleNotFoundError: No module named 'requests'")
     result, fake = _run(AK_SK)
     assert result["failed"] is True and "requests" in result["msg"] and fake.calls == []
+
+
+def test_a_message_is_masked_before_it_is_shortened(clean_environment):
+    # The secret key stands across the 4000-character cap: shortened first, its cut beginning would no longer be
+    # a whole secret, and would show.
+    result, _fake = _run(dict(AK_SK, fail_with="x" * 3990))
+    assert result["msg"] == "x" * 3990 + " ********"

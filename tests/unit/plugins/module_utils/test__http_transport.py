@@ -131,7 +131,7 @@ def test_each_429_is_counted_as_throttling_but_not_reported():
     client, session, sleeps = _client(make_response(429, {}), make_response(503, {}), make_response(429, {}),
                                       make_response(200, OK))
     _get(client)
-    assert client.stats.throttled == 2 and "throttled" not in client.stats.as_dict()
+    assert client.throttle.count == 2 and "throttled" not in client.stats.as_dict()
 
 
 def test_each_attempt_is_signed_afresh_with_what_is_sent():

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._http import Throttle
 from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager, TooManyItems, smaller_page
 
 
@@ -210,14 +211,17 @@ def test_concurrency_one_is_serial():
 @pytest.mark.parametrize("throttles,concurrency", [(0, 8), (1, 4), (2, 2), (3, 1), (5, 1)])
 def test_each_new_throttling_halves_the_concurrency_down_to_one(throttles, concurrency):
     listing = FakeListing(3000)
-    count = [7]  # throttling from before the pager existed does not count
+    throttle = Throttle()
+    for dummy in range(7):  # throttling from before the pager existed does not count
+        throttle.record()
 
     def fetch(offset, size):
         if offset == 0:
-            count[0] += throttles
+            for dummy in range(throttles):
+                throttle.record()
         return listing(offset, size)
 
-    pager = _pager(fetch, page_size=100, concurrency=8, times_throttled=lambda: count[0])
+    pager = _pager(fetch, page_size=100, concurrency=8, throttle=throttle)
     assert len(_items(pager)) == 3000
     assert pager.concurrency == concurrency
 
@@ -352,3 +356,19 @@ def test_a_limit_of_most_items_never_fails_against_endless_items():
     total, items = Pager(listing, page_size=10, concurrency=4, identity=lambda item: item["id"],
                          most_items=50).list(offset=7, limit=50)
     assert _ids(items) == list(range(7, 57)) and total == 10 ** 9
+
+
+def test_refusals_of_one_size_arriving_together_shrink_the_page_once():
+    # Four pages of 10 are in flight together and all refused: the page becomes 5 once, not 5, then 2, then 1.
+    listing = FakeListing(50, together=4)
+
+    def fetch(offset, size):
+        total, items = listing(offset, size)
+        if offset > 0 and size > 5:
+            raise PageTooLarge("The page exceeds the upper limit.")
+        return total, items
+
+    pager = _pager(fetch, page_size=10, concurrency=4)
+    assert _ids(_items(pager)) == list(range(50))
+    assert pager.page_size == 5
+    assert sorted(size for offset, size in listing.requests if offset > 0 and size < 10) == [5] * 8

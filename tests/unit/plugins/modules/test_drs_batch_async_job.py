@@ -121,6 +121,19 @@ def test_a_commit_that_never_completes_times_out_saying_it_was_sent(run):
     assert len(fake.commits()) == 1
 
 
+def test_the_wait_for_validation_and_the_wait_for_the_commit_share_one_deadline(run):
+    # Validated about 4 seconds into an 8-second wait_timeout, then a commit that never completes: the run
+    # ends when the 8 seconds are out, not 8 seconds after the commit.
+    fake = CommittingDrs("ASYNC_JOB_VALIDATING", commit_to="AUTO_PARAM_VALIDATE_SUCCESS")
+    fake.change_status_at_read(5, "AUTO_PARAM_VALIDATE_SUCCESS")
+    result = run({"async_job_id": BATCH, "wait_timeout": 8}, fake)
+    assert result["failed"] is True and len(fake.commits()) == 1
+    assert "Timed out after 8 seconds" in result["msg"], result["msg"]
+    # Polls are 1 second apart on the fake clock: one deadline makes 11 (5 before the commit, the read after
+    # it, 5 more), a deadline per wait 14.
+    assert result["request_stats"]["polls"] == 11, result["request_stats"]
+
+
 def test_without_wait_the_batch_is_read_once_more_after_the_commit(run):
     fake = CommittingDrs("AUTO_PARAM_VALIDATE_SUCCESS")
     result = run({"async_job_id": BATCH, "wait": False}, fake)
