@@ -5,7 +5,7 @@
 
 The list call (GET /v5/{project_id}/batch-async-jobs, one page at a time), the detail call (why a batch
 failed validation), the commit call (POST .../{async_job_id}/commit, never blindly repeated), and
-DrsClient, which sends them with one credential style; connect() builds it from the settings.
+DrsClient, which sends them with one credential style; build_client() builds it from the settings.
 
 Private to this collection: the interface may change without notice.
 """
@@ -386,19 +386,19 @@ class DrsClient(object):
                                    action=action, retry=retry)
 
 
-def connect(settings, transport, clock):
+def build_client(settings, transport, clock):
     """Build the client for ``settings`` (ConnectionSettings): a login or a project lookup when needed.
 
     ``clock`` (a wall clock) dates the access key signatures.
     """
-    client = _connect(settings, transport, clock)
+    client = _client_for_credentials(settings, transport, clock)
     if client.project_id != settings.project_id:
         # IAM named the project: it goes into every request path, like a project_id option.
         check_path_segment("The project id IAM returned,", str(client.project_id), client.scrub)
     return client
 
 
-def _connect(settings, transport, clock):
+def _client_for_credentials(settings, transport, clock):
     values = settings.credentials.values
     kind = settings.credentials.kind
     project_id = settings.project_id

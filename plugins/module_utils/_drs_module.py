@@ -16,7 +16,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import connect
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import build_client
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
     HttpTransport,
@@ -203,7 +203,7 @@ class DrsModule(AnsibleModule):
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
                                        sleep=self.sleep, clock=self.clock.time, secrets=self.secrets,
                                        throttle=self.throttle)
-        self.client = connect(settings, self.transport, self.clock.time)
+        self.client = build_client(settings, self.transport, self.clock.time)
         return self.client
 
     def wait_clock(self):

@@ -136,7 +136,7 @@ def is_unknown_host(error):
 
 
 # ----------------------------------------------------------------------------------------------------
-# What a run cost: requests, retries, listings, IAM calls, counted from several threads.
+# What a run cost: requests, retries, polls (complete listings), IAM calls, counted from several threads.
 
 
 class RequestStats(object):
@@ -146,7 +146,7 @@ class RequestStats(object):
         self._lock = threading.Lock()
         self.requests = 0
         self.retries = 0
-        self.listings = 0
+        self.polls = 0  # complete listings: the result key users and benchmarks know
         self.iam_calls = 0
 
     def add(self, name, amount=1):
@@ -154,8 +154,7 @@ class RequestStats(object):
             setattr(self, name, getattr(self, name) + amount)
 
     def as_dict(self):
-        # "polls" is the result key users and benchmarks know: one per complete listing.
-        return {"requests": self.requests, "retries": self.retries, "polls": self.listings,
+        return {"requests": self.requests, "retries": self.retries, "polls": self.polls,
                 "iam_calls": self.iam_calls}
 
 

@@ -332,7 +332,7 @@ class BatchAsyncJob(DrsModule):
         sleep(backoff_seconds(attempt))
 
     def read(self):
-        self.stats.add("listings")
+        self.stats.add("polls")
         job = read_batch(self.client, self.params["async_job_id"])
         if job is not None:
             self.last_job = job

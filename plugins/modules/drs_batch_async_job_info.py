@@ -595,7 +595,7 @@ class BatchAsyncJobInfo(DrsModule):
         missing = [async_job_id for async_job_id, (total_count, page) in zip(pagers, listed)
                    if async_job_id is not None and not page and not total_count]
         self.last_listing = Listing(jobs, sum(total_count for total_count, page in listed), missing)
-        self.stats.add("listings")
+        self.stats.add("polls")
         return self.last_listing
 
     def read_reasons(self, listing, warn=False):

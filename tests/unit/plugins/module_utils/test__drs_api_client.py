@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import connect
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import build_client
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import resolve_settings
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport
@@ -16,7 +16,7 @@ JOBS_PATH = "/v5/%s/batch-async-jobs" % PROJECT_ID
 
 def _connect(fake, params):
     transport = HttpTransport(session=fake.session, max_retries=0, sleep=lambda seconds: None)
-    return connect(resolve_settings(params, {}), transport, clock=lambda: 0)
+    return build_client(resolve_settings(params, {}), transport, clock=lambda: 0)
 
 
 def test_access_keys_sign_every_call_and_name_the_project():
