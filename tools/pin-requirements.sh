@@ -21,24 +21,31 @@ quiet_pip() {  # python pip-arguments...: pip without the machine's warnings abo
     "$python" -m pip --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2)
 }
 
-pin() {  # release
+# The versions of ansible-core that PyPI offers to this Python, newest first; --pre adds pre-releases.
+available_versions() {  # python [--pre]
+    quiet_pip "$1" index versions ansible-core ${2:+"$2"} | sed -n 's/^Available versions: //p' | tr -d ' ' | tr ',' '\n'
+}
+
+pin() {  # release [python ...]: the release's Pythons from the matrix, unless given
     local release=$1 pythons python scratch version
-    read -r -a pythons <<< "$(pythons_for_release "$release")"
+    shift
+    if [ $# -gt 0 ]; then pythons=("$@"); else read -r -a pythons <<< "$(pythons_for_release "$release")"; fi
     [ ${#pythons[@]} -gt 0 ] || { echo "ansible-core $release is not in tests/requirements/matrix.txt" >&2; exit 2; }
     python=$("$root/tools/find-python.sh" "${pythons[0]}") || { echo "Python ${pythons[0]} not found" >&2; exit 3; }
+    # The newest final version when PyPI has one; a release that has none yet (2.22 while it is at 2.22.0rc1)
+    # gets its newest pre-release. Asked of PyPI rather than guessed from a failed install: a failure for any
+    # other reason must not quietly pin a final release to a release candidate.
+    version=$(available_versions "$python" | grep -m1 -E "^${release//./\\.}\.[0-9]+$" || true)
+    if [ -z "$version" ]; then
+        version=$(available_versions "$python" --pre | grep -m1 -E "^${release//./\\.}\." || true)
+        [ -n "$version" ] || { echo "PyPI offers no ansible-core $release.x to Python ${pythons[0]}" >&2; exit 3; }
+        echo "ansible-core $release has no final version on PyPI yet: pinning its newest pre-release, $version"
+    fi
     scratch=$(mktemp -d)
     "$python" -m venv "$scratch"
-    # The newest final version; a release that has none yet gets its newest pre-release (pip takes one only
-    # when asked, and with --pre it would prefer 2.22.1rc1 to 2.22.0).
-    if ! quiet_pip "$scratch/bin/python" install --quiet "ansible-core==$release.*" \
-        --requirement "$root/tests/requirements/direct.txt" 2> /dev/null; then
-        echo "ansible-core $release has no final version on PyPI yet: pinning its newest pre-release"
-        # Only ansible-core may be a pre-release: --pre alone would take every dependency's too.
-        quiet_pip "$scratch/bin/python" install --quiet --pre --no-deps "ansible-core==$release.*"
-        version=$("$scratch/bin/python" -c 'from ansible.release import __version__; print(__version__)')
-        quiet_pip "$scratch/bin/python" install --quiet "ansible-core==$version" \
-            --requirement "$root/tests/requirements/direct.txt"
-    fi
+    # An exact pin: only ansible-core may be a pre-release (--pre would take every dependency's too).
+    quiet_pip "$scratch/bin/python" install --quiet "ansible-core==$version" \
+        --requirement "$root/tests/requirements/direct.txt"
     {
         echo "# ansible-core $release and what the tests need on it, pinned exactly (frozen on Python ${pythons[0]})."
         echo "# Installed into .venv/core-$release by tools/core-venv.sh; regenerate with tools/pin-requirements.sh $release."
@@ -48,21 +55,18 @@ pin() {  # release
     echo "pinned $(grep '^ansible-core==' "$root/tests/requirements/core-$release.txt") in tests/requirements/core-$release.txt"
 }
 
-# The newest ansible-core on PyPI, pre-releases included, that the given Python can install.
-newest_on_pypi() {  # python
-    quiet_pip "$1" index versions --pre ansible-core | sed -n 's/^ansible-core (\(.*\))$/\1/p'
-}
-
 add_next_release() {
-    local newest pythons python latest series candidates=() version
+    local newest pythons python latest="" series candidates=() version scratch
     newest=$(matrix_releases | tail -n 1)
     read -r -a pythons <<< "$(pythons_for_release "$newest")"
-    latest=""
     # The newest Python of the newest release sees every ansible-core it can run.
     for version in $(printf '%s\n' "${pythons[@]}" | sort -rV); do
-        if python=$("$root/tools/find-python.sh" "$version"); then latest=$(newest_on_pypi "$python"); break; fi
+        if python=$("$root/tools/find-python.sh" "$version"); then
+            latest=$(available_versions "$python" --pre | head -n 1) || latest=""
+            break
+        fi
     done
-    [ -n "$latest" ] || { echo "could not ask PyPI for ansible-core's versions (none of ${pythons[*]} found)" >&2; exit 3; }
+    [ -n "$latest" ] || { echo "could not ask PyPI for ansible-core's versions (on Python ${pythons[*]})" >&2; exit 3; }
     series=$(echo "$latest" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
     if [ "$(printf '%s\n%s\n' "$newest" "$series" | sort -V | tail -n 1)" = "$newest" ]; then
         echo "ansible-core $latest is the newest on PyPI; $newest is already in the matrix: re-pinning it"
@@ -70,16 +74,19 @@ add_next_release() {
         return
     fi
     # The new release keeps the Pythons of the newest one that it still accepts (2.22 dropped 3.12).
+    scratch=$(mktemp -d)
     for version in "${pythons[@]}"; do
         python=$("$root/tools/find-python.sh" "$version") || continue
-        if quiet_pip "$python" download --quiet --no-deps --pre --dest "$(mktemp -d)" "ansible-core==$latest" 2>/dev/null; then
+        if quiet_pip "$python" download --quiet --no-deps --pre --dest "$scratch" "ansible-core==$latest" 2>/dev/null; then
             candidates+=("$version")
         fi
     done
+    rm -rf "$scratch"
     [ ${#candidates[@]} -gt 0 ] || { echo "no installed Python among ${pythons[*]} accepts ansible-core $latest" >&2; exit 3; }
+    # Pinned first, listed after: a matrix line without its pins would point every script at nothing.
+    pin "$series" "${candidates[@]}"
     echo "$series ${candidates[*]}" >> "$root/tests/requirements/matrix.txt"
     echo "added ansible-core $series on Python ${candidates[*]} to tests/requirements/matrix.txt"
-    pin "$series"
 }
 
 [ $# -gt 0 ] || { echo "usage: tools/pin-requirements.sh RELEASE [RELEASE ...] | next" >&2; exit 2; }

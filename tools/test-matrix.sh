@@ -49,10 +49,20 @@ pytest_stage() {  # venv stage folder [pytest options]
     # folder instead of the whole folder, and nothing when they are all elsewhere.
     local venv=$1 stage=$2 folder=$3 status=0 word elsewhere=0
     shift 3
-    local options=(-ra) paths=()
+    local options=(-ra) paths=() takes_value=0
     # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words
     for word in ${PYTEST_ARGS:-}; do
+        if [ "$takes_value" -eq 1 ]; then
+            options+=("$word")
+            takes_value=0
+            continue
+        fi
         case $word in
+            # Options whose value is a path: --deselect tests/x.py::y is no test to run.
+            --deselect | --ignore | --ignore-glob | --junitxml | --junit-xml | --rootdir | --confcutdir | --basetemp | -c)
+                options+=("$word")
+                takes_value=1
+                ;;
             tests/*) if [[ "$word" == "$folder"* ]]; then paths+=("$word"); else elsewhere=1; fi ;;
             *) options+=("$word") ;;
         esac
@@ -66,6 +76,11 @@ pytest_stage() {  # venv stage folder [pytest options]
     fi
     "$venv/bin/python" -m pytest -o cache_dir="$venv/pytest-cache" "${options[@]}" "$@" "${paths[@]}" || status=$?
     if [ "$status" -eq 5 ]; then
+        if [ "${paths[*]}" != "$folder" ]; then
+            # The named tests are not in this stage's set (a test outside the smoke set, in the smoke stage).
+            echo "== the $stage stage runs nothing: none of the tests PYTEST_ARGS names is in it"
+            return "$NOTHING_SELECTED"
+        fi
         echo "ERROR: pytest collected no test for the $stage stage" >&2
     fi
     return "$status"

@@ -59,10 +59,11 @@ is_prerelease() {
     [[ "$(pinned_core_version "$1")" =~ [a-z] ]]
 }
 
-# The newest release of the matrix pinned to a final version.
+# The newest release of the matrix pinned to a final version (a release without pins is none).
 newest_final_release() {
     local release newest=""
     for release in $(matrix_releases); do
+        [ -n "$(pinned_core_version "$release")" ] || continue
         is_prerelease "$release" || newest=$release
     done
     echo "$newest"

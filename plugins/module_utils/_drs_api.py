@@ -124,7 +124,7 @@ def _text(value, scrub=_unchanged):
     """A field's value as one line of text, scrubbed, then cut to REASON_LENGTH; None when it carries nothing."""
     if value is None or value == "" or value == [] or value == {}:
         return None
-    text = one_line(scrub(one_line(value)))
+    text = one_line(scrub(str(value)))  # scrubbed before the whitespace collapses: a secret may hold some
     return truncate(text, REASON_LENGTH) if text else None
 
 

@@ -26,6 +26,8 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     ENVIRONMENT_VARIABLES,
+    MASK,
+    PASSWORD_OPTIONS,
     SECRET_OPTIONS,
     register_secrets,
     resolve_settings,
@@ -110,8 +112,10 @@ class DrsModule(AnsibleModule):
         # Set before AnsibleModule.__init__, which may already fail (bad arguments) and report them.
         self.stats = RequestStats()
         # Every secret of the run, as soon as it is known: environment values now, options once parsed.
-        self.secrets = Secrets(os.environ.get(name) for option in SECRET_OPTIONS
-                               for name in ENVIRONMENT_VARIABLES[option])
+        self.secrets = Secrets()
+        for option in SECRET_OPTIONS:
+            self.secrets.add(*(os.environ.get(name) for name in ENVIRONMENT_VARIABLES[option]),
+                             whole_only=option in PASSWORD_OPTIONS)
         self.transport = None
         self.client = None
         # Shared by the transport (which records each HTTP 429) and the pagers (which slow down on it).
@@ -121,10 +125,15 @@ class DrsModule(AnsibleModule):
         self.sleep = sleep
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
+        self.no_log_options = frozenset(option for option, option_spec in spec.items() if option_spec.get("no_log"))
         kwargs = dict(supports_check_mode=True)
         kwargs.update(self.module_kwargs)
         super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
-        self.secrets.add(*(self.params.get(option) for option, option_spec in spec.items() if option_spec.get("no_log")))
+        for option, option_spec in spec.items():
+            if option_spec.get("no_log"):
+                self.secrets.add(self.params.get(option), whole_only=option in PASSWORD_OPTIONS)
+        # Only now: ansible-core 2.22 sends the controller the secrets registered once AnsibleModule is set up.
+        self.secrets.start_registering()
         if REQUESTS_IMPORT_ERROR is not None:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
@@ -141,7 +150,13 @@ class DrsModule(AnsibleModule):
             self.check_ranges(CONNECTION_RANGES)
             result = self.run()
         except ModuleFailure as failure:
-            self.fail_json(msg=failure.msg, **failure.result)
+            failed = failure
+        else:
+            failed = None
+        # Outside the except block: AnsibleModule would attach the exception's traceback, with the text of the
+        # server or library exception under it, which nothing scrubs.
+        if failed is not None:
+            self.fail_json(msg=failed.msg, **failed.result)
         self.exit_json(**result)
 
     def check_ranges(self, ranges):
@@ -227,23 +242,33 @@ class DrsModule(AnsibleModule):
         as it is and the controller masks registered secrets only where it displays them, so a secret that
         a server echoed into a job field would reach a registered variable, and anything a playbook writes
         from it. One dump finds whether any secret is there at all (cheap even for 100,000 jobs); only then
-        are the strings walked and scrubbed.
+        are the strings walked and masked of whole secrets, as remove_values did before 2.22 (a job field that
+        holds only a piece of a secret is returned as the service sent it, on every release).
         """
+        if register_secrets is None:
+            return result
+        # Asked for with ANSIBLE_INJECT_INVOCATION, AnsibleModule would add the parameters as given, no_log
+        # values included; one given here is kept when asked for and dropped otherwise. (remove_values is
+        # deprecated from 2.22.)
+        result["invocation"] = {"module_args": dict(
+            (option, MASK if option in self.no_log_options and value is not None else self._mask_values(value))
+            for option, value in (getattr(self, "params", None) or {}).items())}
         forms = self.secrets.forms()
-        if register_secrets is None or not forms:
+        if not forms:
             return result
         dump = json.dumps(result, default=str, ensure_ascii=False)
-        if not any(form in dump for form in forms):
+        # A form with a quote or a backslash stands JSON-escaped in the dump.
+        if not any(form in dump or json.dumps(form, ensure_ascii=False)[1:-1] in dump for form in forms):
             return result
-        return self._scrub_values(result)
+        return self._mask_values(result)
 
-    def _scrub_values(self, value):
+    def _mask_values(self, value):
         if isinstance(value, str):
-            return self.secrets.scrub(value)
+            return self.secrets.mask(value)
         if isinstance(value, dict):
-            return dict((self._scrub_values(key), self._scrub_values(item)) for key, item in value.items())
+            return dict((self._mask_values(key), self._mask_values(item)) for key, item in value.items())
         if isinstance(value, (list, tuple)):
-            return [self._scrub_values(item) for item in value]
+            return [self._mask_values(item) for item in value]
         return value
 
     def warn(self, warning):

@@ -79,19 +79,27 @@ def escaped_forms(secret):
 class Secrets(object):
     """Every secret known to a run: option and environment values, and tokens obtained while it runs.
 
-    Safe to extend from several threads (concurrent pages may renew a token).
+    Machine secrets (keys, tokens) are scrubbed out of text from outside in any piece of 8 characters;
+    a password, which people make of words, only whole and escaped (``whole_only``): a server's "the
+    password is wrong" must stay readable, and masking only the words a password holds would tell which
+    they are. Safe to extend from several threads (concurrent pages may renew a token).
     """
 
     def __init__(self, values=()):
         self._lock = threading.Lock()
         self._values = set()
         self._forms = set()
-        self._pieces = frozenset()
+        self._pieces = set()
         self._short_forms = ()
+        self._registering = False
         self.add(*values)
 
-    def add(self, *values):
-        """Learn secrets: from now on they are scrubbed, and ansible-core masks them too."""
+    def add(self, *values, **options):
+        """Learn secrets: from now on they are scrubbed, and ansible-core masks them too.
+
+        ``whole_only=True`` for passwords: masked whole and escaped, never by the piece.
+        """
+        whole_only = options.get("whole_only", False)
         with self._lock:
             new_forms = set()
             for value in values:
@@ -106,19 +114,33 @@ class Secrets(object):
             if not new_forms:
                 return
             self._forms.update(new_forms)
-            pieces = set(self._pieces)
-            for form in new_forms:
-                pieces.update(form[index:index + PIECE] for index in range(len(form) - PIECE + 1))
-            self._pieces = frozenset(pieces)
-            # A form shorter than a piece is masked whole, longest first.
-            self._short_forms = tuple(sorted((form for form in self._forms if len(form) < PIECE), key=len,
-                                             reverse=True))
-            if register_secrets is not None:
+            if not whole_only:
+                for form in new_forms:
+                    self._pieces.update(form[index:index + PIECE] for index in range(len(form) - PIECE + 1))
+            # A form shorter than a piece, and every form of a password, is masked whole, longest first.
+            whole = [form for form in self._forms if len(form) < PIECE or whole_only and form in new_forms]
+            self._short_forms = tuple(sorted(set(self._short_forms) | set(whole), key=len, reverse=True))
+            if self._registering:
                 register_secrets(sorted(new_forms))
+
+    def start_registering(self):
+        """Hand every secret, from now on, to ansible-core's public masking (2.22 and later; else nothing).
+
+        Called once AnsibleModule is set up: it sends along only the secrets registered after it started
+        tracking them, and a secret registered before would never reach the controller.
+        """
+        with self._lock:
+            if register_secrets is None or self._registering:
+                return
+            self._registering = True
+            forms = sorted(self._forms)
+        register_secrets(forms)
 
     def forms(self):
         """Every secret in every escaped form: what Ansible's own masking should also look for."""
-        return tuple(sorted(self._forms, key=len, reverse=True))
+        with self._lock:
+            forms = list(self._forms)
+        return tuple(sorted(forms, key=len, reverse=True))
 
     def mask(self, text):
         """``text`` with every secret, whole and in every escaped form, masked.
@@ -145,14 +167,16 @@ class Secrets(object):
         if text is None:
             return None
         text = str(text)
-        pieces, short_forms = self._pieces, self._short_forms
-        spans = [(index, index + PIECE) for index in range(len(text) - PIECE + 1)
-                 if text[index:index + PIECE] in pieces]
-        for form in short_forms:
-            start = text.find(form)
-            while start >= 0:
-                spans.append((start, start + len(form)))
-                start = text.find(form, start + 1)
+        # Under the lock: a renewed token may be added from another thread while a page is scrubbed.
+        with self._lock:
+            pieces = self._pieces
+            spans = [(index, index + PIECE) for index in range(len(text) - PIECE + 1)
+                     if text[index:index + PIECE] in pieces]
+            for form in self._short_forms:
+                start = text.find(form)
+                while start >= 0:
+                    spans.append((start, start + len(form)))
+                    start = text.find(form, start + 1)
         if not spans:
             return text
         spans.sort()
@@ -188,6 +212,8 @@ ENVIRONMENT_VARIABLES = {
     "iam_domain_name": ("HW_DOMAIN_NAME",),
 }
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
+# Secrets people make of words: masked whole and escaped, never by the piece (see Secrets).
+PASSWORD_OPTIONS = ("iam_password",)
 CREDENTIAL_OPTIONS = ("auth_token", "access_key", "secret_key", "security_token", "iam_user_name", "iam_password",
                       "iam_domain_name")
 

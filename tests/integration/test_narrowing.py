@@ -47,3 +47,17 @@ def test_a_stage_whose_folder_holds_none_of_the_named_tests_runs_nothing():
     status, output = make("unit", "PYTEST_ARGS=tests/integration/test_waiting.py")
     assert status == 0, output[-3000:]
     assert "the unit stage runs nothing" in output and re.search(r"%s\s+unit\s+skipped" % re.escape(RELEASE), output)
+
+
+def test_an_option_whose_value_is_a_test_path_stays_an_option():
+    target = ONE_TEST.split("::")[0]
+    status, output = make("unit", "PYTEST_ARGS=-q --deselect %s %s" % (ONE_TEST, target))
+    assert status == 0, output[-3000:]
+    passed = re.search(r"^(\d+) passed", output, re.MULTILINE)
+    assert passed and int(passed.group(1)) == collected(target) - 1, output[-3000:]
+
+
+def test_a_named_test_outside_the_smoke_set_skips_the_smoke_stage():
+    status, output = make("smoke", "PYTEST_ARGS=tests/integration/test_paging.py")
+    assert status == 0, output[-3000:]
+    assert re.search(r"%s\s+smoke\s+skipped" % re.escape(RELEASE), output), output[-3000:]

@@ -63,7 +63,8 @@ def isolated_environment(workdir, collections=None, inventory=None):
         "ANSIBLE_GATHERING": "explicit",
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_DEPRECATION_WARNINGS": "0",
+        # On, as for users: the smoke set fails on any deprecation a release prints (tests/integration/conftest.py).
+        "ANSIBLE_DEPRECATION_WARNINGS": "1",
         "ANSIBLE_SYSTEM_WARNINGS": "0",
         "ANSIBLE_HOST_KEY_CHECKING": "0",
         "NO_PROXY": "127.0.0.1,localhost",

@@ -314,3 +314,35 @@ def test_endless_new_jobs_fail_clearly_past_the_most_one_listing_reads(run, monk
     msg = assert_clean_failure(run(dict(AK_SK, project_id=PROJECT_ID, page_size=10, page_concurrency=4), fake))
     assert "more than 40 jobs" in msg and "limit" in msg and "offset" in msg, msg
     assert len(fake.calls) <= 4 + 1 + 4  # four full pages, the fifth passes the cap, at most one wave more
+
+
+def test_a_password_is_masked_whole_and_the_words_around_it_stay_readable(run):
+    # A password made of words: IAM's "password is wrong" and the hint naming iam_password keep their words.
+    password = "not-the-password"
+    fake = FakeDrs()
+    fake.faults.append((lambda call: call.path == "/v3/auth/tokens", make_response(401, {"error": {
+        "code": "IAM.0101", "message": "The username or password is wrong (%s)." % password}})))
+    outcome = run(dict(PASSWORD, iam_password=password), fake)
+    msg = assert_clean_failure(outcome)
+    assert "The username or password is wrong (********)." in msg and "iam_password" in msg, msg
+    assert password not in outcome.output
+
+
+def test_environment_secrets_reach_ansible_cores_masking_on_the_releases_that_have_it(run):
+    environ = {"HW_ACCESS_KEY": "ENVAK", "HW_SECRET_KEY": "env-secret-key-only-this-test"}
+    outcome = run(dict(ENDPOINTS, project_id=PROJECT_ID), FakeDrs(jobs=make_jobs(1)), environ)
+    try:
+        import ansible.module_utils.secrets  # noqa: F401  pylint: disable=unused-import
+    except ImportError:
+        assert outcome.new_secrets == []
+    else:
+        assert "env-secret-key-only-this-test" in outcome.new_secrets
+
+
+def test_an_injected_invocation_never_shows_a_no_log_value(run):
+    # ANSIBLE_INJECT_INVOCATION: ansible-core 2.22 would add the parameters as given.
+    outcome = run(dict(ENDPOINTS, project_id=PROJECT_ID, auth_token="token-for-invocation-test",
+                       _ansible_inject_invocation=True), FakeDrs(jobs=make_jobs(1)))
+    assert "token-for-invocation-test" not in outcome.output
+    invocation = outcome.result.get("invocation")
+    assert invocation is None or invocation["module_args"]["auth_token"] != "token-for-invocation-test"
