@@ -36,9 +36,11 @@ class Run(object):
         if echoed:
             jobs[-1] = dict(jobs[-1], user_name="owner %s" % TOKEN)
         self.result = {"changed": False, "jobs": jobs, "total_count": len(jobs)}
+        self.params = {"auth_token": TOKEN, "region": "cn-north-4"}
+        self.no_log_options = frozenset(["auth_token"])
 
     masked = _drs_module.DrsModule._masked  # pylint: disable=protected-access
-    _scrub_values = _drs_module.DrsModule._scrub_values  # pylint: disable=protected-access
+    _mask_values = _drs_module.DrsModule._mask_values  # pylint: disable=protected-access
 
 
 def median_seconds(action):

@@ -257,10 +257,18 @@ class DrsModule(AnsibleModule):
         if not forms:
             return result
         dump = json.dumps(result, default=str, ensure_ascii=False)
-        # A form with a quote or a backslash stands JSON-escaped in the dump.
-        if not any(form in dump or json.dumps(form, ensure_ascii=False)[1:-1] in dump for form in forms):
+        # In the dump every form stands JSON-escaped (a quote or a backslash changes); longest first, so that
+        # a secret holding another is masked whole. Masked in the dump and read back: one pass over the text
+        # instead of every form against every string.
+        escaped = [json.dumps(form, ensure_ascii=False)[1:-1] for form in forms]
+        if not any(form in dump for form in escaped):
             return result
-        return self._mask_values(result)
+        for form in escaped:
+            dump = dump.replace(form, MASK)
+        try:
+            return json.loads(dump)
+        except ValueError:  # a form that cut an escape sequence in two: mask string by string instead
+            return self._mask_values(result)
 
     def _mask_values(self, value):
         if isinstance(value, str):
