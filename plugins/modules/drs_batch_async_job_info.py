@@ -558,7 +558,7 @@ class BatchAsyncJobInfo(DrsModule):
             ids = [async_job_id.strip() if async_job_id else "" for async_job_id in params["async_job_ids"]]
             if not ids or not all(ids):
                 raise ModuleFailure("async_job_ids must hold at least one id and no empty one; leave it out to list "
-                                  "by the other filters")
+                                    "by the other filters")
             return list(collections.OrderedDict.fromkeys(ids))
         return None if params["async_job_id"] is None else [params["async_job_id"]]
 

@@ -50,7 +50,7 @@ def test_a_stage_whose_folder_holds_none_of_the_named_tests_runs_nothing():
 
 
 def test_an_option_whose_value_is_a_test_path_stays_an_option():
-    target = ONE_TEST.split("::")[0]
+    target = ONE_TEST.split("::", maxsplit=1)[0]
     status, output = make("unit", "PYTEST_ARGS=-q --deselect %s %s" % (ONE_TEST, target))
     assert status == 0, output[-3000:]
     passed = re.search(r"^(\d+) passed", output, re.MULTILINE)
