@@ -17,8 +17,7 @@ python=${PYTHON:-}
 }
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 release=""
-for candidate in $(matrix_releases); do
-    is_prerelease "$candidate" && continue
+for candidate in $(final_releases); do
     case " $(pythons_for_release "$candidate") " in *" $version "*) release=$candidate ;; esac
 done
 if [ -z "$release" ]; then

@@ -21,23 +21,25 @@ quiet_pip() {  # python pip-arguments...: pip without the machine's warnings abo
     "$python" -m pip --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2)
 }
 
-# The versions of ansible-core that PyPI offers to this Python, newest first; --pre adds pre-releases.
-available_versions() {  # python [--pre]
-    quiet_pip "$1" index versions ansible-core ${2:+"$2"} | sed -n 's/^Available versions: //p' | tr -d ' ' | tr ',' '\n'
+# Every version of ansible-core that PyPI offers to this Python, pre-releases included, newest first.
+available_versions() {  # python
+    quiet_pip "$1" index versions --pre ansible-core | sed -n 's/^Available versions: //p' | tr -d ' ' | tr ',' '\n'
 }
 
 pin() {  # release [python ...]: the release's Pythons from the matrix, unless given
-    local release=$1 pythons python scratch version
+    local release=$1 pythons python scratch version versions
     shift
     if [ $# -gt 0 ]; then pythons=("$@"); else read -r -a pythons <<< "$(pythons_for_release "$release")"; fi
     [ ${#pythons[@]} -gt 0 ] || { echo "ansible-core $release is not in tests/requirements/matrix.txt" >&2; exit 2; }
     python=$("$root/tools/find-python.sh" "${pythons[0]}") || { echo "Python ${pythons[0]} not found" >&2; exit 3; }
     # The newest final version when PyPI has one; a release that has none yet (2.22 while it is at 2.22.0rc1)
-    # gets its newest pre-release. Asked of PyPI rather than guessed from a failed install: a failure for any
-    # other reason must not quietly pin a final release to a release candidate.
-    version=$(available_versions "$python" | grep -m1 -E "^${release//./\\.}\.[0-9]+$" || true)
+    # gets its newest pre-release. Read from one list of PyPI's versions (a failed query stops the script),
+    # rather than guessed from a failed install: a failure for any other reason must not quietly pin a final
+    # release to a release candidate.
+    versions=$(available_versions "$python")
+    version=$(grep -m1 -E "^${release//./\\.}\.[0-9]+$" <<< "$versions" || true)
     if [ -z "$version" ]; then
-        version=$(available_versions "$python" --pre | grep -m1 -E "^${release//./\\.}\." || true)
+        version=$(grep -m1 -E "^${release//./\\.}\." <<< "$versions" || true)
         [ -n "$version" ] || { echo "PyPI offers no ansible-core $release.x to Python ${pythons[0]}" >&2; exit 3; }
         echo "ansible-core $release has no final version on PyPI yet: pinning its newest pre-release, $version"
     fi
@@ -62,7 +64,7 @@ add_next_release() {
     # The newest Python of the newest release sees every ansible-core it can run.
     for version in $(printf '%s\n' "${pythons[@]}" | sort -rV); do
         if python=$("$root/tools/find-python.sh" "$version"); then
-            latest=$(available_versions "$python" --pre | head -n 1) || latest=""
+            latest=$(available_versions "$python" | head -n 1) || latest=""
             break
         fi
     done

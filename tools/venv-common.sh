@@ -59,12 +59,15 @@ is_prerelease() {
     [[ "$(pinned_core_version "$1")" =~ [a-z] ]]
 }
 
-# The newest release of the matrix pinned to a final version (a release without pins is none).
-newest_final_release() {
-    local release newest=""
+# The releases of the matrix pinned to a final version, oldest first (a release without pins is none).
+final_releases() {
+    local release
     for release in $(matrix_releases); do
-        [ -n "$(pinned_core_version "$release")" ] || continue
-        is_prerelease "$release" || newest=$release
+        [ -n "$(pinned_core_version "$release")" ] && ! is_prerelease "$release" && echo "$release"
     done
-    echo "$newest"
+    return 0
+}
+
+newest_final_release() {
+    final_releases | tail -n 1
 }

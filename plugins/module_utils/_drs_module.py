@@ -129,9 +129,8 @@ class DrsModule(AnsibleModule):
         kwargs = dict(supports_check_mode=True)
         kwargs.update(self.module_kwargs)
         super(DrsModule, self).__init__(argument_spec=spec, **kwargs)
-        for option, option_spec in spec.items():
-            if option_spec.get("no_log"):
-                self.secrets.add(self.params.get(option), whole_only=option in PASSWORD_OPTIONS)
+        for option in self.no_log_options:
+            self.secrets.add(self.params.get(option), whole_only=option in PASSWORD_OPTIONS)
         # Only now: ansible-core 2.22 sends the controller the secrets registered once AnsibleModule is set up.
         self.secrets.start_registering()
         if REQUESTS_IMPORT_ERROR is not None:
@@ -242,8 +241,8 @@ class DrsModule(AnsibleModule):
         as it is and the controller masks registered secrets only where it displays them, so a secret that
         a server echoed into a job field would reach a registered variable, and anything a playbook writes
         from it. One dump finds whether any secret is there at all (cheap even for 100,000 jobs); only then
-        are the strings walked and masked of whole secrets, as remove_values did before 2.22 (a job field that
-        holds only a piece of a secret is returned as the service sent it, on every release).
+        are whole secrets masked in it, as remove_values did before 2.22 (a job field that holds only a piece
+        of a secret is returned as the service sent it, on every release).
         """
         if register_secrets is None:
             return result

@@ -89,8 +89,10 @@ class Secrets(object):
         self._lock = threading.Lock()
         self._values = set()
         self._forms = set()
+        self._longest_first = ()
         self._pieces = set()
-        self._short_forms = ()
+        # Forms masked only whole: those shorter than a piece, and every form of a password.
+        self._whole_forms = ()
         self._registering = False
         self.add(*values)
 
@@ -114,12 +116,13 @@ class Secrets(object):
             if not new_forms:
                 return
             self._forms.update(new_forms)
+            # Longest first, so that a secret holding another is masked whole.
+            self._longest_first = tuple(sorted(self._forms, key=len, reverse=True))
             if not whole_only:
                 for form in new_forms:
                     self._pieces.update(form[index:index + PIECE] for index in range(len(form) - PIECE + 1))
-            # A form shorter than a piece, and every form of a password, is masked whole, longest first.
-            whole = [form for form in self._forms if len(form) < PIECE or whole_only and form in new_forms]
-            self._short_forms = tuple(sorted(set(self._short_forms) | set(whole), key=len, reverse=True))
+            whole = [form for form in new_forms if whole_only or len(form) < PIECE]
+            self._whole_forms = tuple(sorted(self._whole_forms + tuple(whole), key=len, reverse=True))
             if self._registering:
                 register_secrets(sorted(new_forms))
 
@@ -137,10 +140,8 @@ class Secrets(object):
         register_secrets(forms)
 
     def forms(self):
-        """Every secret in every escaped form: what Ansible's own masking should also look for."""
-        with self._lock:
-            forms = list(self._forms)
-        return tuple(sorted(forms, key=len, reverse=True))
+        """Every secret in every escaped form, longest first: what Ansible's own masking should also look for."""
+        return self._longest_first
 
     def mask(self, text):
         """``text`` with every secret, whole and in every escaped form, masked.
@@ -172,7 +173,7 @@ class Secrets(object):
             pieces = self._pieces
             spans = [(index, index + PIECE) for index in range(len(text) - PIECE + 1)
                      if text[index:index + PIECE] in pieces]
-            for form in self._short_forms:
+            for form in self._whole_forms:
                 start = text.find(form)
                 while start >= 0:
                     spans.append((start, start + len(form)))
