@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The DRS calls of the batch family, with every DRS error code they interpret.
 
-The list call (GET /v5/{project_id}/batch-async-jobs, one page at a time), the detail call (why a batch
+The list call (GET /v5/{project_id}/batch-async-jobs, one page at a time, and BatchListing, which lists a
+whole selection), the detail call (why a batch
 failed validation), the commit call (POST .../{async_job_id}/commit, never blindly repeated), and
 DrsClient, which sends them with one credential style; build_client() builds it from the settings.
 
 Private to this collection: the interface may change without notice.
 """
 
-
+import collections
 from urllib.parse import quote
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._auth import (
@@ -20,11 +21,12 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._auth import (
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure, one_line, truncate
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import RETRY_STATUS_CODES, parse_json
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager, map_in_order
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager, TooManyItems, map_in_order
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import check_path_segment
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
     VALIDATED,
+    VALIDATE_FAILED,
     job_id,
     job_status,
 )
@@ -94,6 +96,76 @@ def count_or_none(value):
         # is_integer() is false for inf and nan; 1e400 is parsed as inf.
         return int(value)
     return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Every job of a selection, listed in full each time: the batches asked for by id and/or the filters.
+
+
+# The most jobs one listing reads: a service that invents new jobs without end still lets the run end.
+MOST_LISTED_JOBS = 100000
+
+# missing_ids: the selected batch ids that matched no job.
+Listing = collections.namedtuple("Listing", "jobs total_count missing_ids")
+NOTHING_LISTED = Listing(jobs=[], total_count=0, missing_ids=[])
+
+
+def selected_ids(async_job_ids):
+    """The batch ids of an ``async_job_ids`` option, stripped and without repeats; refuses an empty list or id."""
+    ids = [async_job_id.strip() if async_job_id else "" for async_job_id in async_job_ids]
+    if not ids or not all(ids):
+        raise ModuleFailure("async_job_ids must hold at least one id and no empty one; leave it out to list "
+                            "by the other filters")
+    return list(collections.OrderedDict.fromkeys(ids))
+
+
+class BatchListing(object):
+    """Lists every selected job, in full, each time it is called: returns a Listing.
+
+    One query per batch id (the list call filters by one id), or one query for the filters alone
+    (``async_job_ids`` None), all run at once, at most ``concurrency`` pages at a time. Each query keeps its
+    Pager, and so the page size the service accepted, from one listing to the next.
+    """
+
+    def __init__(self, client, async_job_ids, query, language="en-us", page_size=1000, concurrency=10,
+                 throttle=None, offset=0, limit=None):
+        self.concurrency, self.offset, self.limit = concurrency, offset, limit
+        self.pagers = collections.OrderedDict()
+        queries = async_job_ids or [None]
+        for async_job_id in queries:
+            filters = dict(query, async_job_id=async_job_id) if async_job_id is not None else dict(query)
+            self.pagers[async_job_id] = Pager(
+                lambda offset, size, filters=filters: fetch_jobs_page(client, filters, language, offset, size),
+                page_size=page_size, concurrency=max(1, concurrency // len(queries)), identity=job_id,
+                is_page_too_large=is_page_too_large, throttle=throttle, most_items=MOST_LISTED_JOBS)
+
+    def __call__(self):
+        try:
+            listed = map_in_order(lambda pager: pager.list(self.offset, self.limit), self.pagers.values(),
+                                  self.concurrency)
+        except TooManyItems as error:
+            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: narrow "
+                                "the listing with async_job_id, status, domain_name or user_name, or read it in parts "
+                                "with offset and limit" % (LISTING, error.most))
+        jobs, seen = [], set()
+        for _total_count, page in listed:
+            for job in page:
+                # A job listed for two ids would be counted twice; an id that is not text is data, kept as it is.
+                key = job_id(job)
+                if isinstance(key, str):
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                jobs.append(job)
+        missing = [async_job_id for async_job_id, (total_count, page) in zip(self.pagers, listed)
+                   if async_job_id is not None and not page and not total_count]
+        return Listing(jobs, sum(total_count or 0 for total_count, _page in listed), missing)
+
+
+def failed_batch_ids(listing):
+    """The ids of the listed batches that failed validation, in listing order, each once."""
+    return list(collections.OrderedDict.fromkeys(
+        job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and isinstance(job_id(job), str)))
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSA
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
     HttpTransport,
     REQUESTS_IMPORT_ERROR,
+    backoff_seconds,
     RequestStats,
     Throttle,
 )
@@ -34,6 +35,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     Secrets,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import name_ids
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str"),
@@ -198,6 +200,16 @@ class DrsModule(AnsibleModule):
         return (WAIT_TIMEOUT if params["wait_timeout"] is None else params["wait_timeout"],
                 WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"])
 
+    def skip_wait(self, status, ids, timeout, then=""):
+        """In check mode, instead of a wait: warn what a real run would wait for, and return it for the result.
+
+        Check mode changes nothing, so it cannot bring about what a wait waits for: a wait there would only
+        block until its timeout.
+        """
+        self.warn("Check mode: not waiting for %d job%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
+            len(ids), "" if len(ids) == 1 else "s", status, name_ids([str(value) for value in ids]), timeout, then))
+        return dict(status=status, async_job_ids=list(ids), timeout=timeout)
+
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""
         params = self.params
@@ -219,6 +231,12 @@ class DrsModule(AnsibleModule):
                                        throttle=self.throttle)
         self.client = build_client(settings, self.transport, self.clock.time)
         return self.client
+
+    def pause_before_commit(self, attempt):
+        """Before a commit attempt is repeated (see _drs_api.commit_batch): counted as a retry, backed off."""
+        self.stats.add("retries")
+        _clock, sleep = self.wait_clock()
+        sleep(backoff_seconds(attempt))
 
     def wait_clock(self):
         """``(clock, sleep)`` for waiting: monotonic, and really sleeping unless a test gave a sleep."""

@@ -324,19 +324,21 @@ class WaitTimedOut(WaitEnded):
         self.waited = waited
 
 
-def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic, sleep=time.sleep, first=None):
     """Call ``poll()`` until ``succeeded(observation)``; return that observation.
 
     Raises WaitFailed as soon as ``failed(observation)``, and WaitTimedOut when ``timeout`` seconds have
     passed. The last poll happens at the deadline, so what finishes just in time is seen. ``interval`` is
     at least SHORTEST_INTERVAL. ``clock`` must be monotonic: a wall clock set back or forward would stretch
-    or cut the wait.
+    or cut the wait. ``first``, an observation just made, stands for the first poll.
     """
     interval = max(interval, SHORTEST_INTERVAL)
     started = clock()
     deadline = started + timeout
+    observation = first
     while True:
-        observation = poll()
+        if observation is None:
+            observation = poll()
         if failed(observation):
             raise WaitFailed(observation)
         if succeeded(observation):
@@ -345,3 +347,4 @@ def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic,
         if remaining <= 0:
             raise WaitTimedOut(observation, clock() - started)
         sleep(min(interval, remaining))
+        observation = None

@@ -69,6 +69,11 @@ def contradiction(status_filter, wanted_status):
                 status_filter, wanted_status, status_filter, wanted_status, meeting))
 
 
+def pending_ids(jobs, wanted_status, missing_ids=()):
+    """The ids of the jobs not yet at ``wanted_status``, then the ids that matched no job: what a wait waits for."""
+    return [job_id(job) for job in jobs if not satisfies(job, wanted_status)] + list(missing_ids)
+
+
 def any_failed(jobs):
     return any(job_status(job) == VALIDATE_FAILED for job in jobs)
 
@@ -104,7 +109,7 @@ def failure_message(jobs, reasons=None, unread=None):
                       "fix them and create the jobs again")
 
 
-def _name_ids(ids):
+def name_ids(ids):
     return ", ".join(list(ids[:NAMED_JOBS]) + (["and %d more" % (len(ids) - NAMED_JOBS)] if len(ids) > NAMED_JOBS else []))
 
 
@@ -113,7 +118,7 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=()):
     missing_ids = list(missing_ids)
     if not jobs:
         matched = "no job matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
-                                                    _name_ids(missing_ids)) if missing_ids else "the query")
+                                                    name_ids(missing_ids)) if missing_ids else "the query")
         return ("Timed out after %d seconds waiting for jobs to reach %s: %s. Hint: check "
                 "async_job_id and the other filters, or raise wait_timeout if the batch is still being created" % (
                     waited, wanted_status, matched))
@@ -121,7 +126,7 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=()):
     waiting_for = ["%d still pending: %s" % (len(pending), _name_jobs(pending, True))] if pending or not missing_ids else []
     if missing_ids:
         waiting_for.append("%d async_job_id%s matched no job: %s" % (
-            len(missing_ids), "" if len(missing_ids) == 1 else "s", _name_ids(missing_ids)))
+            len(missing_ids), "" if len(missing_ids) == 1 else "s", name_ids(missing_ids)))
     message = "Timed out after %d seconds waiting for %d job%s to reach %s; %s" % (
         waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, "; ".join(waiting_for))
     uncommitted = [job for job in pending if job_status(job) == VALIDATED]

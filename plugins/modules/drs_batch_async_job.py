@@ -64,7 +64,9 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the batch and reports RV(ignore:changed=true) when it would commit it; sends no commit and does not wait.
+      - Reads the batch once and reports RV(ignore:changed=true) when a real run would commit it (a batch still
+        validating counts, since check mode skips the waits for validation before it); sends no commit and never waits.
+        What a real run would wait for (validation to end, or the commit) is in a warning and in RV(would_wait_for).
   diff_mode:
     support: full
     details:
@@ -219,6 +221,34 @@ request_stats:
       type: int
       returned: always
       sample: 0
+would_wait_for:
+  description:
+    - In check mode, what a real run would have waited for, and for how long at most. Check mode changes
+      nothing, so it cannot bring about what the wait waits for; it looks once instead, and warns.
+  returned: in check mode, when a real run would wait
+  type: dict
+  version_added: 1.3.0
+  sample:
+    status: COMMIT_SUCCESS
+    async_job_ids: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout: 1800
+  contains:
+    status:
+      description: The status the wait would wait for.
+      type: str
+      returned: always
+      sample: COMMIT_SUCCESS
+    async_job_ids:
+      description: The batches not yet at that status.
+      type: list
+      elements: str
+      returned: always
+      sample: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout:
+      description: The longest a real run would wait, in seconds.
+      type: int
+      returned: always
+      sample: 1800
 status_code:
   description: HTTP status of the failed request.
   returned: when the service answered a request with an error
@@ -255,7 +285,6 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._http import backoff_seconds
 from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
     WaitFailed,
     WaitTimedOut,
@@ -292,6 +321,14 @@ class BatchAsyncJob(DrsModule):
                                 "and project the credentials point to" % params["async_job_id"])
         before = job_status(job)
         if before not in VALIDATION_ENDED:
+            if self.check_mode:
+                # Check mode cannot bring validation to its end, nor did a wait for it in check mode before this
+                # task: say what a real run would do.
+                if params["wait"]:
+                    return self.would_commit(job, before, VALIDATED, ", then commit the batch if it passed validation")
+                self.warn("Check mode: batch %s is still %s; a real run commits it once it passed validation, and "
+                          "fails while it is validating (wait is false)" % (params["async_job_id"], before))
+                return self.would_commit(job, before, None, "")
             if not params["wait"]:
                 raise ModuleFailure("Batch %s is still %s: it can be committed once it passed validation. Hint: set "
                                     "wait to true to wait for validation, or run again later" % (
@@ -302,8 +339,16 @@ class BatchAsyncJob(DrsModule):
         if job_status(job) == COMMITTED:
             return self.result(job, before, changed=False)
         if self.check_mode:
-            return self.result(job, before, changed=True, after=COMMITTED)
+            return self.would_commit(job, before, COMMITTED if params["wait"] else None, " after committing it")
         return self.commit(before)
+
+    def would_commit(self, job, before, wait_for, then):
+        """The check-mode result: a real run would commit; ``wait_for`` is the status it would wait for first."""
+        extra = {}
+        if wait_for is not None:
+            extra["would_wait_for"] = self.skip_wait(wait_for, [self.params["async_job_id"]],
+                                                     self.wait_settings()[0], then)
+        return self.result(job, before, changed=True, after=COMMITTED, **extra)
 
     def check_options(self):
         """Refuse an empty id before any request; warn about what would be ignored or raised."""
@@ -325,11 +370,6 @@ class BatchAsyncJob(DrsModule):
             failure.result.update(extra, changed=True)
             raise
         return self.result(job or {}, before, changed=True, **extra)
-
-    def pause_before_commit(self, attempt):
-        self.stats.add("retries")
-        _clock, sleep = self.wait_clock()
-        sleep(backoff_seconds(attempt))
 
     def read(self):
         self.stats.add("polls")

@@ -150,7 +150,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: The module only reads; it runs normally in check mode.
+    details:
+      - The module only reads. With O(wait_for_status) it looks once instead of waiting (in check mode the
+        commits a wait may depend on are not made), fails as a real run would on a failed validation, and
+        reports what it would wait for in a warning and in RV(would_wait_for).
   diff_mode:
     support: none
   platform:
@@ -417,6 +420,33 @@ request_stats:
       type: int
       returned: always
       sample: 0
+would_wait_for:
+  description:
+    - In check mode with O(wait_for_status), when not every job is there yet, what a real run would wait for.
+  returned: in check mode, when a real run would wait
+  type: dict
+  version_added: 1.3.0
+  sample:
+    status: COMMIT_SUCCESS
+    async_job_ids: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout: 1800
+  contains:
+    status:
+      description: The O(wait_for_status) to reach.
+      type: str
+      returned: always
+      sample: COMMIT_SUCCESS
+    async_job_ids:
+      description: The jobs not yet at it, then the selected ids that matched no job.
+      type: list
+      elements: str
+      returned: always
+      sample: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout:
+      description: The longest a real run would wait, in seconds (O(wait_timeout)).
+      type: int
+      returned: always
+      sample: 1800
 status_code:
   description: HTTP status of the failed request.
   returned: when the service answered a request with an error
@@ -439,51 +469,36 @@ request_id:
   sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
 """
 
-import collections
-
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
-    LISTING,
-    fetch_jobs_page,
-    is_page_too_large,
+    MOST_LISTED_JOBS,
+    NOTHING_LISTED,
+    BatchListing,
+    failed_batch_ids,
     read_validation_failures,
     reasons_summary,
+    selected_ids,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
     STATUSES,
-    VALIDATE_FAILED,
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
     contradiction,
     count_statuses,
     failure_message,
-    job_id,
-    job_status,
+    pending_ids,
     satisfies,
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
-    Pager,
-    TooManyItems,
-    WaitFailed,
-    WaitTimedOut,
-    map_in_order,
-    wait_until,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, wait_until
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
-# The most jobs one listing reads: a service that invents new jobs without end still lets the run end.
-MOST_LISTED_JOBS = 100000
 RANGES = dict(WAIT_RANGES, offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None),
               page_concurrency=(1, 32))
-
-# missing_ids: the selected batch ids that matched no job.
-Listing = collections.namedtuple("Listing", "jobs total_count missing_ids")
-NOTHING_LISTED = Listing(jobs=[], total_count=0, missing_ids=[])
 
 
 class BatchAsyncJobInfo(DrsModule):
@@ -512,31 +527,47 @@ class BatchAsyncJobInfo(DrsModule):
     validation_failures = ()
     # The batch ids asked for (async_job_id or async_job_ids), or None for a listing by filters only.
     selected = None
+    listing = None
+    would_wait_for = None
 
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
         self.check_options()
-        self.selected = self.selected_ids()
+        if params["async_job_ids"] is not None:
+            self.selected = selected_ids(params["async_job_ids"])
+        elif params["async_job_id"] is not None:
+            self.selected = [params["async_job_id"]]
         self.connect(pool_size=params["page_concurrency"])
-        # One pager per query: each keeps the page size the service accepted across polls.
-        queries = self.selected or [None]
-        pagers = collections.OrderedDict((async_job_id, self.pager(async_job_id, len(queries)))
-                                         for async_job_id in queries)
+        self.listing = BatchListing(
+            self.client, self.selected, dict((option, params[option]) for option in QUERY_OPTIONS
+                                             if params[option] is not None),
+            params["language"], params["page_size"], params["page_concurrency"], self.throttle, params["offset"],
+            params["limit"])
         wanted = params["wait_for_status"]
         if not wanted:
-            listing = self.list_jobs(pagers)
+            listing = self.list_jobs()
             return self.describe(listing, self.read_reasons(listing, warn=True)[0])
         clock, sleep = self.wait_clock()
         timeout, interval = self.wait_settings()
+
+        def reached(listing):
+            return all_satisfy(listing.jobs, wanted) and not listing.missing_ids
+
+        if self.check_mode:
+            # A look, never a wait: a failure still fails, and what a real run would wait for is reported.
+            listing = self.list_jobs()
+            if any_failed(listing.jobs):
+                raise self.validation_failed(listing)
+            if not reached(listing):
+                self.would_wait_for = self.skip_wait(wanted, pending_ids(listing.jobs, wanted, listing.missing_ids),
+                                                     timeout)
+            return self.describe(listing)
         try:
-            listing = wait_until(lambda: self.list_jobs(pagers),
-                                 succeeded=lambda listing: all_satisfy(listing.jobs, wanted) and not listing.missing_ids,
-                                 failed=lambda listing: any_failed(listing.jobs),
+            listing = wait_until(self.list_jobs, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
                                  timeout=timeout, interval=interval, clock=clock, sleep=sleep)
         except WaitFailed as ended:
-            failures, unread = self.read_reasons(ended.last)
-            raise ModuleFailure(failure_message(ended.last.jobs, reasons_summary(failures), unread))
+            raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
             raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited, ended.last.missing_ids))
         return self.describe(listing)
@@ -551,58 +582,20 @@ class BatchAsyncJobInfo(DrsModule):
         self.check_wait_options(params["wait_for_status"],
                                 "without wait_for_status: set wait_for_status to wait")
 
-    def selected_ids(self):
-        """The batch ids asked for, without repeats, or None for a listing by the other filters only."""
-        params = self.params
-        if params["async_job_ids"] is not None:
-            ids = [async_job_id.strip() if async_job_id else "" for async_job_id in params["async_job_ids"]]
-            if not ids or not all(ids):
-                raise ModuleFailure("async_job_ids must hold at least one id and no empty one; leave it out to list "
-                                    "by the other filters")
-            return list(collections.OrderedDict.fromkeys(ids))
-        return None if params["async_job_id"] is None else [params["async_job_id"]]
-
-    def pager(self, async_job_id, queries):
-        params = self.params
-        query = dict((option, params[option]) for option in QUERY_OPTIONS if params[option] is not None)
-        if async_job_id is not None:
-            query["async_job_id"] = async_job_id
-        return Pager(lambda offset, size: fetch_jobs_page(self.client, query, params["language"], offset, size),
-                     page_size=params["page_size"], concurrency=max(1, params["page_concurrency"] // queries),
-                     identity=job_id, is_page_too_large=is_page_too_large, throttle=self.throttle,
-                     most_items=MOST_LISTED_JOBS)
-
-    def list_jobs(self, pagers):
-        """Every query at once (bounded by page_concurrency), on this run's one session and token."""
-        offset, limit = self.params["offset"], self.params["limit"]
-        try:
-            listed = map_in_order(lambda pager: pager.list(offset, limit), pagers.values(),
-                                  self.params["page_concurrency"])
-        except TooManyItems as error:
-            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: narrow "
-                                "the listing with async_job_id, status, domain_name or user_name, or read it in parts "
-                                "with offset and limit" % (LISTING, error.most))
-        jobs, seen = [], set()
-        for total_count, page in listed:
-            for job in page:
-                # A job listed for two ids would be counted twice; an id that is not text is data, kept as it is.
-                key = job_id(job)
-                if isinstance(key, str):
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                jobs.append(job)
-        missing = [async_job_id for async_job_id, (total_count, page) in zip(pagers, listed)
-                   if async_job_id is not None and not page and not total_count]
-        self.last_listing = Listing(jobs, sum(total_count for total_count, page in listed), missing)
+    def list_jobs(self):
+        """Every selected job at once (bounded by page_concurrency), on this run's one session and token."""
+        self.last_listing = self.listing()
         self.stats.add("polls")
         return self.last_listing
+
+    def validation_failed(self, listing):
+        failures, unread = self.read_reasons(listing)
+        return ModuleFailure(failure_message(listing.jobs, reasons_summary(failures), unread))
 
     def read_reasons(self, listing, warn=False):
         """``(validation_failures, why they could not be read)`` of the failed batches selected by id."""
         params = self.params
-        failed_ids = list(collections.OrderedDict.fromkeys(
-            job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and isinstance(job_id(job), str)))
+        failed_ids = failed_batch_ids(listing)
         # A listing by filters only stays one call family however many batches failed.
         if not failed_ids or self.selected is None or not params["failure_details"]:
             return [], None
@@ -625,9 +618,12 @@ class BatchAsyncJobInfo(DrsModule):
         elif returned and self.params["return_jobs"] == "unfinished":
             wanted = self.params["wait_for_status"] or COMMITTED
             returned = [job for job in returned if not satisfies(job, wanted)]
-        return dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
-                    status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
-                    validation_failures=list(validation_failures or []))
+        result = dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
+                      status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
+                      validation_failures=list(validation_failures or []))
+        if self.would_wait_for is not None:
+            result["would_wait_for"] = self.would_wait_for
+        return result
 
     def result_on_failure(self):
         return self.describe(self.last_listing, self.validation_failures)

@@ -15,6 +15,7 @@ from support.ansible_runner import GROUP, MODULE
 from support.jobs import make_jobs
 
 COMMIT_MODULE = "hwcloud.drs.drs_batch_async_job"
+GATE_MODULE = "hwcloud.drs.drs_commit_gate"
 # Every module of the collection: a new module's EXAMPLES are checked here too.
 MODULES = sorted("hwcloud.drs." + path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py")
                  if not path.name.startswith("_"))
@@ -39,7 +40,7 @@ def example_tasks(module=MODULE):
 
 
 def test_every_module_has_its_examples_run():
-    assert MODULES == sorted([MODULE, COMMIT_MODULE]), "run the EXAMPLES of a new module in this file"
+    assert MODULES == sorted([MODULE, COMMIT_MODULE, GATE_MODULE]), "run the EXAMPLES of a new module in this file"
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -141,3 +142,17 @@ def test_every_commit_example_runs(ansible, start_emulator):
                  if job["status"] == "COMMIT_SUCCESS"]
     assert sorted(committed) == sorted(job["async_job_id"] for job in jobs[:3])
     assert emulator.stats()["routes"]["drs_commit"] == 3
+
+
+def test_every_gate_example_runs(ansible, start_emulator):
+    # The batches the first example commits passed validation; the user's jobs too.
+    jobs = make_jobs(6, statuses=("AUTO_PARAM_VALIDATE_SUCCESS",), users=("migration-bot",))
+    emulator = start_emulator(seed_jobs=jobs)
+    tasks = example_tasks(GATE_MODULE)
+    run = run_examples(ansible, emulator.state, GATE_MODULE, tasks,
+                       {"drs_batch_ids": [job["async_job_id"] for job in jobs[:2]]})
+    for task in tasks:
+        result = run.task(task["name"])
+        assert not result.get("failed") and not result.get("skipped"), (task["name"], result)
+    assert run.task(tasks[0]["name"])["committed_async_job_ids"] == [job["async_job_id"] for job in jobs[:2]]
+    assert emulator.stats()["routes"]["drs_commit"] == 2

@@ -1,0 +1,505 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwcloud.drs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: drs_commit_gate
+short_description: Gate a play on Huawei Cloud DRS batch async jobs, committing the validated batches if asked
+version_added: 1.3.0
+description:
+  - The gate of a migration, in one run with one deadline. It looks at the selected jobs once, stops at once when
+    one failed validation (quoting the reasons), commits every selected batch that passed validation when
+    O(commit) asks for it, then waits until every selected job is at O(wait_for_status).
+  - Jobs are selected by O(async_job_ids) and/or the filters O(domain_name) and O(user_name), never the whole
+    project. Every id is listed at once, on one session and one login, however many batches there are.
+  - Fails, naming them, when a selected id matches no job or the filters match nothing; fails when
+    O(wait_timeout) runs out, naming each pending job and its status.
+  - A commit is never sent twice, nor blindly repeated after a lost answer (see M(hwcloud.drs.drs_batch_async_job)).
+  - The role P(hwcloud.drs.commit_gate#role) is this module with the variables and facts of a role. Use the
+    module directly to register the result, or in a C(block) with C(rescue).
+author:
+  - hwcloud.drs engineers (@hwcloud)
+options:
+  async_job_ids:
+    description:
+      - The C(async_job_id) of each batch to gate on. Each must match a job.
+      - Combined with the filters, a job must match both. At least one id, none empty.
+    type: list
+    elements: str
+  domain_name:
+    description:
+      - Only jobs created by this account (domain) name.
+    type: str
+  user_name:
+    description:
+      - Only jobs created by this IAM user name.
+    type: str
+  commit:
+    description:
+      - Commit every selected batch that passed validation, then wait until every selected job is
+        C(COMMIT_SUCCESS), whatever O(wait_for_status) says.
+      - Waits for validation first (a batch can only be committed once it passed), within O(wait_timeout).
+        When that wait fails or times out, nothing is committed.
+    type: bool
+    default: false
+  wait_for_status:
+    description:
+      - The status every selected job must reach. V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
+    type: str
+    choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
+    default: COMMIT_SUCCESS
+  wait_timeout:
+    description:
+      - Seconds the whole run may take, the waits and the commits together. The last poll happens at the
+        deadline. Between V(1) and V(2678400) (31 days).
+    type: int
+    default: 1800
+  wait_sleep:
+    description:
+      - Seconds between two polls. At most V(3600).
+      - Polls are never closer than 1 second apart; a smaller value is raised to 1, with a warning.
+    type: float
+    default: 10.0
+  return_jobs:
+    description:
+      - Which jobs RV(jobs) holds. V(unfinished) keeps only jobs not at O(wait_for_status), V(none) keeps none;
+        RV(status_counts) and RV(total_count) always describe every selected job.
+    type: str
+    choices: [all, unfinished, none]
+    default: all
+  page_size:
+    description:
+      - Jobs asked for per request (see M(hwcloud.drs.drs_batch_async_job_info)).
+    type: int
+    default: 1000
+  page_concurrency:
+    description:
+      - Requests sent at the same time (pages, batch ids, and commits). Between V(1) and V(32).
+    type: int
+    default: 10
+  language:
+    description:
+      - Language of the service's messages, sent as C(X-Language).
+    type: str
+    choices: [en-us, zh-cn]
+    default: en-us
+extends_documentation_fragment:
+  - hwcloud.drs.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Looks once and never waits; sends no commit. Fails as a real run would on a failed validation or a
+        selection that matches nothing. RV(committed_async_job_ids) names the batches a real run would commit
+        now, and RV(would_wait_for) (also in a warning) the jobs it would wait for.
+  diff_mode:
+    support: full
+    details:
+      - The status of each batch committed (or, in check mode, to commit) before and after the run.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - hwcloud.drs.drs
+seealso:
+  - ref: hwcloud.drs.commit_gate
+    description: The same gate as a role, with its facts C(commit_gate_result) and C(commit_gate_jobs).
+  - module: hwcloud.drs.drs_batch_async_job_info
+    description: List batches, wait for them, and read why validation failed.
+  - module: hwcloud.drs.drs_batch_async_job
+    description: Commit one batch.
+"""
+
+EXAMPLES = r"""
+# Credentials come from the environment (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HW_ACCESS_KEY and
+# HW_SECRET_KEY) unless a task or module_defaults for group/hwcloud.drs.drs gives them.
+
+- name: Commit the batches once they passed validation, and wait until they are committed
+  hwcloud.drs.drs_commit_gate:
+    region: cn-north-4
+    async_job_ids: "{{ drs_batch_ids }}"
+    commit: true
+    wait_timeout: 1800
+  register: drs_gate
+
+- name: Say what was committed
+  ansible.builtin.debug:
+    msg: "committed {{ drs_gate.committed_async_job_ids | join(', ') }} in {{ drs_gate.elapsed_seconds }} s"
+
+- name: Gate on everything one IAM user created, keeping a small result for 100,000 jobs
+  hwcloud.drs.drs_commit_gate:
+    region: cn-north-4
+    user_name: migration-bot
+    wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
+    return_jobs: unfinished
+"""
+
+RETURN = r"""
+jobs:
+  description:
+    - The selected jobs as last listed (all, or those O(return_jobs) keeps), in the order of O(async_job_ids).
+    - On failure, the jobs as last listed, so a C(rescue) section can read them.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - async_job_id: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+      status: COMMIT_SUCCESS
+      domain_name: demo-domain
+      user_name: migration-bot
+      create_time: "2024-01-30 10:12:44"
+total_count:
+  description: How many jobs the selection matched.
+  returned: always
+  type: int
+  sample: 4
+status_counts:
+  description: The selected jobs per status (every known status, 0 when none; others as the service names them).
+  returned: always
+  type: dict
+  sample: {ASYNC_JOB_VALIDATING: 0, ASYNC_JOB_VALIDATE_FAILED: 0, AUTO_PARAM_VALIDATE_SUCCESS: 0, COMMIT_SUCCESS: 4}
+missing_async_job_ids:
+  description: The ids of O(async_job_ids) that matched no job (the run fails when there is one).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+validation_failures:
+  description:
+    - Why the failed batches failed validation, when batches are selected by id (the list call gives no reasons).
+    - The same shape as RV(hwcloud.drs.drs_batch_async_job_info#module:validation_failures).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+committed_async_job_ids:
+  description:
+    - The batches this run committed (in check mode, the batches a real run would commit now).
+  returned: always
+  type: list
+  elements: str
+  sample: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+wait_for_status:
+  description: The status the gate waited for (C(COMMIT_SUCCESS) with O(commit)).
+  returned: always
+  type: str
+  sample: COMMIT_SUCCESS
+elapsed_seconds:
+  description: How long the run took, in seconds.
+  returned: always
+  type: float
+  sample: 42.5
+summary:
+  description: One line on the outcome, the jobs per status and the commits, for a play's output.
+  returned: always
+  type: str
+  sample: "passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
+passed:
+  description: Whether the gate passed (in check mode, whether it found nothing that stops it).
+  returned: always
+  type: bool
+  sample: true
+would_wait_for:
+  description: In check mode, the jobs a real run would wait for, the status, and the longest it would wait.
+  returned: in check mode, when a real run would wait
+  type: dict
+  sample:
+    status: COMMIT_SUCCESS
+    async_job_ids: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout: 1800
+request_stats:
+  description: What the run cost.
+  returned: always
+  type: dict
+  sample:
+    requests: 9
+    retries: 0
+    polls: 3
+    iam_calls: 0
+  contains:
+    requests:
+      description: HTTP requests sent, retries, IAM and commit calls included.
+      type: int
+      returned: always
+      sample: 9
+    retries:
+      description: Requests repeated after HTTP 429, 5xx or a connection error (a commit only after reading the batch).
+      type: int
+      returned: always
+      sample: 0
+    polls:
+      description: Complete listings of the selection made (each covers every id).
+      type: int
+      returned: always
+      sample: 3
+    iam_calls:
+      description: Requests sent to IAM (token and project lookups).
+      type: int
+      returned: always
+      sample: 0
+status_code:
+  description: HTTP status of the failed request.
+  returned: when the service answered a request with an error
+  type: int
+  sample: 403
+error_code:
+  description: The service's C(error_code) for the failure.
+  returned: when the service answered a request with an error
+  type: str
+  sample: DRS.M00102
+error_msg:
+  description: The service's C(error_msg) for the failure.
+  returned: when the service answered a request with an error
+  type: str
+  sample: Insufficient permissions.
+request_id:
+  description: The C(X-Request-Id) of the failed request, for Huawei Cloud support.
+  returned: when the service answered a request with an error
+  type: str
+  sample: 2b9d7a70b4e34fcd8e2b35b8c8c1f6a1
+"""
+
+import collections
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
+    NOTHING_LISTED,
+    BatchListing,
+    commit_batch,
+    failed_batch_ids,
+    read_validation_failures,
+    reasons_summary,
+    selected_ids,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    COMMITTED,
+    VALIDATED,
+    WAITABLE_STATUSES,
+    all_satisfy,
+    any_failed,
+    count_statuses,
+    failure_message,
+    job_id,
+    job_status,
+    name_ids,
+    pending_ids,
+    satisfies,
+    timeout_message,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    WAIT_RANGES,
+    WAIT_SLEEP,
+    WAIT_TIMEOUT,
+    DrsModule,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
+    WaitFailed,
+    WaitTimedOut,
+    map_in_order,
+    wait_until,
+)
+
+RANGES = dict(WAIT_RANGES, wait_timeout=(1, WAIT_RANGES["wait_timeout"][1]), page_size=(1, None),
+              page_concurrency=(1, 32))
+
+
+def _plural(count, noun, plural=None):
+    return "%d %s" % (count, noun if count == 1 else (plural or noun + "s"))
+
+
+class CommitGate(DrsModule):
+    argument_spec = dict(
+        async_job_ids=dict(type="list", elements="str"),
+        domain_name=dict(type="str"),
+        user_name=dict(type="str"),
+        commit=dict(type="bool", default=False),
+        wait_for_status=dict(type="str", choices=list(WAITABLE_STATUSES), default=COMMITTED),
+        wait_timeout=dict(type="int", default=WAIT_TIMEOUT),
+        wait_sleep=dict(type="float", default=WAIT_SLEEP),
+        return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
+        page_size=dict(type="int", default=1000),
+        page_concurrency=dict(type="int", default=10),
+        language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+    )
+    # What a failure still reports: the last listing, the reasons read, the batches committed.
+    last_listing = NOTHING_LISTED
+    validation_failures = ()
+    committed = ()
+    would_wait_for = None
+    started = deadline = None
+    selected = listing = None
+
+    @property
+    def wanted(self):
+        # Also read by the result of arguments that failed validation: .get, and a default.
+        return COMMITTED if self.params.get("commit") else self.params.get("wait_for_status") or COMMITTED
+
+    def run(self):
+        params = self.params
+        self.check_ranges(RANGES)
+        self.refuse_empty("domain_name", "user_name")
+        if params["async_job_ids"] is not None:
+            self.selected = selected_ids(params["async_job_ids"])
+        elif not params["domain_name"] and not params["user_name"]:
+            raise ModuleFailure("Select the jobs to gate on with async_job_ids, domain_name or user_name "
+                                "(commit_gate_async_job_ids, commit_gate_domain_name or commit_gate_user_name in the "
+                                "role): the gate never waits for every job of the project")
+        self.check_wait_options(True, "")
+        clock, _sleep = self.wait_clock()
+        self.started = clock()
+        self.deadline = self.started + params["wait_timeout"]
+        self.connect(pool_size=params["page_concurrency"])
+        query = dict((option, params[option]) for option in ("domain_name", "user_name") if params[option])
+        self.listing = BatchListing(self.client, self.selected, query, params["language"], params["page_size"],
+                                    params["page_concurrency"], self.throttle)
+        listing = self.look()
+        self.refuse_unmatched(listing)
+        if any_failed(listing.jobs):
+            raise self.validation_failed(listing)
+        if params["commit"]:
+            # Only batches that passed: a wait that failed or timed out has raised, and nothing was committed.
+            listing = self.wait(listing, VALIDATED)
+            self.commit_validated(listing)
+            if self.committed and not self.check_mode:
+                listing = None  # stale: the next look is made at once
+        result = self.describe(self.wait(listing, self.wanted))
+        return dict(result, passed=True, summary=self.summary(result, True))
+
+    def look(self):
+        self.last_listing = self.listing()
+        self.stats.add("polls")
+        return self.last_listing
+
+    def refuse_unmatched(self, listing):
+        params = self.params
+        filters = ", ".join("%s=%s" % (option, params[option]) for option in ("domain_name", "user_name")
+                            if params[option])
+        if listing.missing_ids:
+            raise ModuleFailure("No batch async job matches async_job_id %s%s. Hint: check the ids, the filters, and the "
+                                "region and project the credentials point to" % (
+                                    name_ids(listing.missing_ids), (" with " + filters) if filters else ""))
+        if not listing.jobs and not listing.total_count:
+            raise ModuleFailure("No batch async job matches %s. Hint: check the filters, and the region and project "
+                                "the credentials point to" % (filters or "the selection"))
+
+    def wait(self, listing, status):
+        """Wait until every selected job satisfies ``status``, within the run's deadline; ``listing`` (None when
+        stale) stands for the first look. In check mode, look only, and report the final wait skipped."""
+        def reached(listing):
+            return all_satisfy(listing.jobs, status) and not listing.missing_ids
+
+        if listing is not None and reached(listing):
+            return listing
+        clock, sleep = self.wait_clock()
+        if self.check_mode:
+            listing = listing or self.look()
+            if status == self.wanted and not reached(listing):
+                then = ", committing the batches that passed validation" if self.params["commit"] else ""
+                self.would_wait_for = self.skip_wait(status, pending_ids(listing.jobs, status, listing.missing_ids),
+                                                     self.params["wait_timeout"], then)
+            return listing
+        try:
+            return wait_until(self.look, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+                              timeout=max(0, self.deadline - clock()), interval=self.params["wait_sleep"],
+                              clock=clock, sleep=sleep, first=listing)
+        except WaitFailed as ended:
+            raise self.validation_failed(ended.last)
+        except WaitTimedOut as ended:
+            raise ModuleFailure(timeout_message(ended.last.jobs, status, clock() - self.started,
+                                                ended.last.missing_ids))
+
+    def validation_failed(self, listing):
+        """The failure naming the failed jobs, quoting the first reasons when batches are selected by id."""
+        failures, unread = [], None
+        failed_ids = failed_batch_ids(listing)
+        if self.selected is not None and failed_ids:
+            try:
+                failures = read_validation_failures(self.client, failed_ids, self.params["language"],
+                                                    concurrency=self.params["page_concurrency"],
+                                                    page_size=self.params["page_size"])
+            except ModuleFailure as error:
+                unread = error.msg
+        self.validation_failures = failures
+        return ModuleFailure(failure_message(listing.jobs, reasons_summary(failures), unread))
+
+    def commit_validated(self, listing):
+        """Commit every listed batch that passed validation, ``page_concurrency`` at a time (none in check mode)."""
+        batches = list(collections.OrderedDict.fromkeys(
+            job_id(job) for job in listing.jobs if job_status(job) == VALIDATED and isinstance(job_id(job), str)))
+        if self.check_mode or not batches:
+            self.committed = batches
+            return
+        attempts = self.params["max_retries"] + 1
+
+        def commit(async_job_id):
+            # Every commit runs to its end, so that the result names each one that landed.
+            try:
+                commit_batch(self.client, async_job_id, attempts=attempts, pause=self.pause_before_commit,
+                             language=self.params["language"])
+            except ModuleFailure as error:
+                return error
+            return None
+
+        errors = map_in_order(commit, batches, self.params["page_concurrency"])
+        self.committed = [async_job_id for async_job_id, error in zip(batches, errors) if error is None]
+        failed = [(async_job_id, error) for async_job_id, error in zip(batches, errors) if error is not None]
+        if failed:
+            message = "%s could not be committed: %s" % (_plural(len(failed), "batch", "batches"), failed[0][1].msg)
+            if self.committed:
+                message += "; committed: %s" % name_ids(self.committed)
+            raise ModuleFailure(message.rstrip(".") + ". Hint: run the gate again: it commits only what still waits "
+                                "for a commit", **failed[0][1].result)
+
+    def describe(self, listing):
+        """The result keys, also on failure: every count describes every selected job."""
+        return_jobs = self.params.get("return_jobs")
+        returned = listing.jobs
+        if return_jobs == "none":
+            returned = []
+        elif return_jobs == "unfinished":
+            returned = [job for job in returned if not satisfies(job, self.wanted)]
+        clock, _sleep = self.wait_clock()
+        elapsed = round(clock() - self.started, 1) if self.started is not None else 0.0
+        result = dict(changed=bool(self.committed), jobs=returned, total_count=listing.total_count or 0,
+                      status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
+                      validation_failures=list(self.validation_failures),
+                      committed_async_job_ids=list(self.committed), wait_for_status=self.wanted,
+                      elapsed_seconds=elapsed,
+                      diff=dict(before=dict((batch, VALIDATED) for batch in self.committed),
+                                after=dict((batch, COMMITTED) for batch in self.committed)))
+        if self.would_wait_for is not None:
+            result["would_wait_for"] = self.would_wait_for
+        return result
+
+    def summary(self, result, passed):
+        """``passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
+        counts = ", ".join("%s %d" % (status, count) for status, count in result["status_counts"].items() if count)
+        outcome = "stopped" if not passed else "checked (not waited for)" if self.would_wait_for else "passed"
+        parts = ["%s after %s s" % (outcome, result["elapsed_seconds"]),
+                 "%s to reach %s%s" % (_plural(result["total_count"], "job"), self.wanted,
+                                       (": " + counts) if counts else "")]
+        if self.params.get("commit"):
+            parts.append("%s %s" % ("would commit" if self.check_mode else "committed",
+                                    _plural(len(self.committed), "batch", "batches")))
+        if self.validation_failures:
+            parts.append("%s with validation failures" % _plural(len(self.validation_failures), "batch", "batches"))
+        return "; ".join(parts)
+
+    def result_on_failure(self):
+        result = self.describe(self.last_listing)
+        result.update(passed=False, summary=self.summary(result, False))
+        return result
+
+
+def main(session=None, clock=None, sleep=None):
+    """Ansible calls this without arguments; unit tests pass a fake HTTP session and a fake clock."""
+    module = CommitGate(session=session, clock=clock, sleep=sleep)
+    module()
+
+
+if __name__ == "__main__":
+    main()
