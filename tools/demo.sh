@@ -6,8 +6,9 @@
 # Nothing is left running: the emulator is stopped on every exit path, and it also exits by itself
 # when this script is gone (--parent-pid).
 #
-# Installs only what the demo needs (tools/requirements-demo.txt: ansible-core, requests, cryptography) into
-# .venv/demo, once; PY=/path/to/python runs it with an interpreter that already has them instead.
+# Installs only what the demo needs (tools/requirements-demo.txt: ansible-core, requests, cryptography, at the
+# versions the tests pin for the newest final release) into .venv/demo, once; PY=/path/to/python runs it with
+# an interpreter that already has them instead.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +20,8 @@ if [ -z "${PY:-}" ]; then
         exit 3
     }
     echo "== preparing .venv/demo: ansible-core, requests, cryptography (the first time only; a minute or so)"
-    VENV_PROGRESS=1 ensure_venv "$repo/.venv/demo" "$python" "$repo/tools/requirements-demo.txt"
+    VENV_PROGRESS=1 ensure_venv "$repo/.venv/demo" "$python" "$repo/tools/requirements-demo.txt" \
+        --constraint "$repo/tests/requirements/core-$(newest_final_release).txt"
     PY=$repo/.venv/demo/bin/python
 fi
 bin=$(dirname "$PY")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure .venv/dev holds the development tools of requirements-dev.txt with the newest ansible-core that
-# the available Python allows: Python 3.13 or 3.12 when present (ansible-core 2.20 and later need 3.12);
-# otherwise the newest older release whose Python is found replaces the ansible-core pin.
+# the available Python allows, and that release's test tools (tests/requirements/core-<release>.txt):
+# Python 3.13 or 3.12 when present (ansible-core 2.20 and later need 3.12); otherwise the newest older
+# release whose Python is found.
 # PYTHON=/path/to/python overrides the choice.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,14 +26,11 @@ if [ -z "$release" ]; then
     exit 3
 fi
 
-requirements="$root/requirements-dev.txt"
 if [ "$release" != "$newest" ]; then
     echo "== Python $version allows ansible-core $release at most (the newest, $newest, needs Python 3.12+)" >&2
-    pinned=$(grep -m1 '^ansible-core==' "$root/tests/requirements/core-$release.txt")
-    requirements="$root/.venv/requirements-dev-$release.txt"
-    mkdir -p "$root/.venv"
-    sed "s/^ansible-core==.*/$pinned/" "$root/requirements-dev.txt" > "$requirements"
 fi
-ensure_venv "$root/.venv/dev" "$python" "$requirements"
+# ansible-core and the test tools from the release's own pins; the development tools from requirements-dev.txt.
+ensure_venv "$root/.venv/dev" "$python" "$root/requirements-dev.txt" \
+    --requirement "$root/tests/requirements/core-$release.txt"
 mkdir -p "$root/.venv/collections/ansible_collections/hwcloud"
 ln -sfn "$root" "$root/.venv/collections/ansible_collections/hwcloud/drs"

@@ -3,14 +3,16 @@
 #
 # ensure_venv DIR PYTHON REQUIREMENTS [EXTRA_PIP_ARGS...]
 #   DIR is (re)created from PYTHON when it is missing or was made by another interpreter; the pins are
-#   installed when they changed. DIR/.installed holds the interpreter and a copy of what was installed,
-#   so a fresh checkout with the same pins reuses the virtualenv as it is.
+#   installed when they changed. DIR/.installed holds the interpreter and a copy of what was installed
+#   (every file among EXTRA_PIP_ARGS too, such as a --requirement or --constraint file), so a fresh
+#   checkout with the same pins reuses the virtualenv as it is.
 
 ensure_venv() {
     local dir=$1 python=$2 requirements=$3
     shift 3
-    local stamp="$dir/.installed" wanted
-    wanted="$(printf 'python=%s\n' "$python"; cat "$requirements"; printf '%s\n' "$@")"
+    local stamp="$dir/.installed" wanted argument
+    wanted="$(printf 'python=%s\n' "$python"; cat "$requirements"
+              for argument in "$@"; do printf '%s\n' "$argument"; [ -f "$argument" ] && cat "$argument"; done)"
     if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
         return 0
     fi
