@@ -45,6 +45,8 @@ def build_parser():
     add("--unknown-status-count", type=int, default=0, metavar="N", help="N jobs start in %s" % jobs.UNKNOWN_STATUS)
     add("--auto-commit-after-calls", type=int, metavar="N", help="validated jobs commit once N list calls were answered")
     add("--auto-commit-after-seconds", type=float, metavar="S", help="validated jobs commit S seconds after start")
+    add("--commit-after-calls", type=int, metavar="N", help="a commit is accepted, and lands once N more list calls "
+                                                            "were answered (default: at once)")
     add("--page-cap", type=int, default=config.DEFAULT_PAGE_CAP, help="largest limit accepted (default %(default)s)")
     add("--empty-result-422", action="store_true", help="answer 422 DRS.M00002 instead of 200 when nothing matches")
     add("--latency", type=float, default=0.0, metavar="S", help="delay every API answer by S seconds")

@@ -38,7 +38,17 @@ def validate_rule(rule):
 class FaultRules:
     def __init__(self, rules):
         self._lock = threading.Lock()
-        self._rules = [[validate_rule(rule), 0] for rule in rules]  # [rule, times applied]
+        self._rules = []  # [rule, times applied]
+        self.replace(rules)
+
+    def replace(self, rules):
+        """Apply ``rules`` from now on instead of the rules so far (all checked first: a bad one changes nothing)."""
+        if not isinstance(rules, list):
+            raise ValueError("rules must be a list of fault rules")
+        checked = [[validate_rule(rule), 0] for rule in rules]
+        with self._lock:
+            self._rules = checked
+        return len(checked)
 
     def decide(self, route):
         """(seconds to wait, the rule that answers or None) for one request on ``route`` (drs_list, ...):

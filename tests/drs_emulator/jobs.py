@@ -18,14 +18,17 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class Job:
-    __slots__ = ("async_job_id", "domain_name", "user_name", "create_time", "status", "fails", "json_parts")
+    __slots__ = ("async_job_id", "domain_name", "user_name", "create_time", "status", "fails", "commit_after_calls",
+                 "commit_lands_at", "json_parts")
 
-    def __init__(self, spec, status, fails):
+    def __init__(self, spec, status, fails, commit_after_calls=None):
         self.async_job_id = spec["async_job_id"]
         self.domain_name = spec.get("domain_name", "demo-domain")
         self.user_name = spec.get("user_name", "demo-user")
         self.create_time = spec.get("create_time") or time.strftime(TIME_FORMAT, time.gmtime())
         self.status, self.fails = status, fails
+        # None: a commit lands at once; N: once N more list calls were answered (commit_lands_at, a list call count).
+        self.commit_after_calls, self.commit_lands_at = commit_after_calls, None
         self.json_parts = ('{"async_job_id": %s, "status": ' % json_string(self.async_job_id),
                            ', "domain_name": %s, "user_name": %s, "create_time": %s}' % tuple(map(
                                json_string, (self.domain_name, self.user_name, self.create_time))))
@@ -89,14 +92,19 @@ class JobStore:
         self._lock = threading.Lock()
         self.list_calls, self.cohorts, self.by_id = 0, [], {}
         self.jobs = []  # sorted by (create_time, async_job_id)
+        self.committing = []  # jobs whose commit was accepted and has not landed yet
 
     def seed(self, specs, schedule, replace=True, random_seed=0):
         """Add (or replace every job with) ``specs``; ``schedule``: ``validate_after_calls``/``_seconds``,
-        ``auto_commit_after_calls``/``_seconds``, ``fail_ids``, ``unknown_status_count``. Returns the count."""
+        ``auto_commit_after_calls``/``_seconds``, ``commit_after_calls``, ``fail_ids``, ``unknown_status_count``.
+        Returns the count."""
         if not isinstance(specs, list) or not all(isinstance(spec, dict) for spec in specs):
             raise ValueError("jobs must be a list of JSON objects")
         rng = random.Random(random_seed)
         fail_ids = set(schedule.get("fail_ids") or ())
+        commit_after_calls = schedule.get("commit_after_calls")
+        if commit_after_calls is not None and (not isinstance(commit_after_calls, int) or commit_after_calls < 0):
+            raise ValueError("commit_after_calls must be a count of list calls")
         unknown = set(rng.sample(range(len(specs)), min(schedule.get("unknown_status_count") or 0, len(specs))))
         with self._lock:
             cohort = Cohort(schedule, time.monotonic(), self.list_calls)
@@ -106,11 +114,12 @@ class JobStore:
                 if job_id in known:
                     raise ValueError("duplicate async_job_id %s" % job_id)
                 status = UNKNOWN_STATUS if position in unknown else spec.get("status", VALIDATING)
-                known[job_id] = Job(dict(spec, async_job_id=job_id), status, bool(spec.get("fail")) or job_id in fail_ids)
+                fails = bool(spec.get("fail")) or job_id in fail_ids
+                known[job_id] = Job(dict(spec, async_job_id=job_id), status, fails, commit_after_calls)
                 cohort.jobs.append(known[job_id])
             # Everything was checked first: a refused seed leaves the jobs as they were.
             if replace:
-                self.cohorts, self.jobs = [], []
+                self.cohorts, self.jobs, self.committing = [], [], []
             self.cohorts.append(cohort)
             self.jobs = sorted(self.jobs + cohort.jobs, key=lambda job: (job.create_time, job.async_job_id))
             self.by_id = known
@@ -121,6 +130,9 @@ class JobStore:
         now = time.monotonic()
         for cohort in self.cohorts:
             cohort.advance(now, self.list_calls)
+        for job in [job for job in self.committing if self.list_calls >= job.commit_lands_at]:
+            job.status = COMMITTED
+            self.committing.remove(job)
 
     def find(self, async_job_id):
         """The job as a list call would show it now, or None."""
@@ -129,13 +141,22 @@ class JobStore:
             return self.by_id.get(async_job_id)
 
     def commit(self, async_job_id):
-        """Commit one validated job; returns it, or raises KeyError (unknown) / ValueError (not validated)."""
+        """Commit one validated job; returns it, or raises KeyError (unknown) / ValueError (not validated).
+
+        The commit lands at once, or (``commit_after_calls`` N) stays accepted, the job still validated, until
+        N more list calls were answered (call N + 1 sees it committed); committing it again meanwhile changes
+        nothing."""
         with self._lock:
             self._advance()
             job = self.by_id[async_job_id]
             if job.status not in (VALIDATED, COMMITTED):
                 raise ValueError("job %s is in status %s and cannot be committed" % (async_job_id, job.status))
-            job.status = COMMITTED
+            if job.status == COMMITTED or job.commit_after_calls is None:
+                job.status = COMMITTED
+            elif job not in self.committing:
+                job.commit_lands_at = self.list_calls + job.commit_after_calls
+                self.committing.append(job)
+                self._advance()  # a delay of 0 lands at once
             return job
 
     def list_page(self, filters, offset, limit, descending):

@@ -40,7 +40,7 @@ class Request:
 
 
 def control(emulator, method, path, body):
-    """The control endpoint (/_emulator/...) for tests and benchmarks: statistics, and seeding jobs."""
+    """The control endpoint (/_emulator/...) for tests and benchmarks: statistics, seeding jobs, fault rules."""
     if (method, path) == ("GET", "/stats"):
         return emulator.statistics.as_dict()
     if (method, path) == ("POST", "/stats/reset"):
@@ -56,6 +56,11 @@ def control(emulator, method, path, body):
             specs = jobs.generate_jobs(int(body.get("count", 0)), random.Random(seed),
                                        body.get("initial_status", jobs.VALIDATING))
         return {"added": emulator.store.seed(specs, body, replace=replace, random_seed=seed)}
+    if (method, path) == ("POST", "/faults"):  # the fault rules from now on, instead of those so far
+        body = json.loads(body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError('the body is {"rules": [fault rule, ...]}')
+        return {"rules": emulator.faults.replace(body.get("rules", []))}
     raise ApiError(404, "EMULATOR.NOT_FOUND", "no control route %s %s" % (method, path))
 
 

@@ -120,3 +120,7 @@ class EmulatorProcess:
         """Replace (or add to) the jobs: ``count`` generated ones or ``jobs``; lifecycle keys as the flags."""
         body = dict(lifecycle, replace=replace, **({"count": count or 0} if jobs is None else {"jobs": jobs}))
         return self.control("POST", "jobs", body)
+
+    def set_faults(self, *rules):
+        """Apply these fault rules (README.md) from now on, instead of the rules so far; none: no fault."""
+        return self.control("POST", "faults", {"rules": list(rules)})
