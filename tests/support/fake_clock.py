@@ -11,14 +11,21 @@ EPOCH_OFFSET = 1700000000.0
 
 
 class FakeClock(object):
-    def __init__(self, now=START):
+    """``wall``: a real wall clock (``time.time``) to answer ``time()`` with instead of the fixed readings from
+    EPOCH_OFFSET: requests signed on it carry a date that a server checking it against its own clock (the
+    emulator, as API Gateway: within 15 minutes) accepts. ``monotonic()`` still moves only when slept on."""
+
+    def __init__(self, now=START, wall=None):
         self.now = now
+        self.wall = wall
         self.sleeps = []
 
     def monotonic(self):
         return self.now
 
     def time(self):
+        if self.wall is not None:
+            return self.wall()
         return EPOCH_OFFSET + self.now
 
     def sleep(self, seconds):

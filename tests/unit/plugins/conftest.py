@@ -1,6 +1,12 @@
-"""Set-up for the unit tests of plugins/: the collection importable, ``tests/`` and this folder on sys.path.
+"""Set-up for the unit tests of plugins/: the collection importable, ``tests/`` and this folder on sys.path,
+and the DRS service the tests talk to.
 
-No test here opens a socket: every HTTP exchange goes through FakeSession (hwcloud_drs_fakes.py).
+The module tests, and the tests of the layers that call DRS or IAM (the client, the IAM login), send real
+HTTPS requests to the offline emulator (tests/drs_emulator) on 127.0.0.1: one in-process emulator per set of
+start options serves the whole session, reset for each test (the ``drs`` and ``emulators`` fixtures,
+drs_service.py). No request leaves this machine, and none waits on the clock: modules run on a fake clock,
+and the emulator moves jobs along by the calls it answers. Tests that need an exact or odd answer (the
+transport, a hostile server, IAM's odd bodies) use FakeSession (fake_session.py), which opens no socket.
 """
 
 import os
@@ -30,13 +36,13 @@ def _make_collection_importable():
 
 
 _make_collection_importable()
-# tests/ holds the shared test-support package (``support``); this folder holds the fakes of plugins/.
+# tests/ holds the shared test-support package (``support``) and the emulator; this folder the fake session.
 for _folder in (os.path.join(REPO_ROOT, "tests"), os.path.dirname(os.path.abspath(__file__))):
     if _folder not in sys.path:
         sys.path.insert(0, _folder)
 
 
-# A unit test touches no network and sleeps on a fake clock: any that runs this long is stuck in a loop.
+# A unit test talks to a local emulator at most and sleeps on a fake clock: any that runs this long is stuck.
 UNIT_TEST_TIMEOUT = 60
 
 
@@ -45,6 +51,22 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.path).startswith(here) and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(UNIT_TEST_TIMEOUT))
+
+
+@pytest.fixture(scope="session")
+def emulators():
+    """``emulators.service(**options)``: the emulator started with these options (flags as keywords, once per
+    session), reset for the test."""
+    from drs_service import EmulatorPool  # pylint: disable=import-error,import-outside-toplevel
+    pool = EmulatorPool()
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture
+def drs(emulators):  # pylint: disable=redefined-outer-name
+    """The emulator with its defaults, reset for this test: no job, no fault rule, its statistics at zero."""
+    return emulators.service()
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Fakes for the unit tests of plugins/: a fake HTTP session and a small in-memory DRS + IAM."""
+"""A fake ``requests`` session that answers what a test scripted, for tests of one layer that need exact or odd
+answers (the transport, IAM's odd bodies, a hostile server). It is no DRS: tests of DRS's behaviour run against
+the emulator (drs_service.py)."""
 
 import json
 import threading
@@ -29,6 +31,8 @@ def make_response(status=200, body=None, headers=None, text=None, url="https://d
 
 
 class Call(object):
+    """One request as the code under test made it; ``response``: the answer, where a real session recorded it."""
+
     def __init__(self, method, url, headers, data, kwargs):
         self.method = method
         self.url = url
@@ -40,6 +44,7 @@ class Call(object):
         self.headers = CaseInsensitiveDict(headers)
         self.data = data
         self.kwargs = kwargs
+        self.response = None
 
 
 class FakeSession(object):
@@ -67,12 +72,15 @@ class FakeSession(object):
 
 
 def script(*outcomes):
-    """A handler that answers with these outcomes in order (a Response, or an exception to raise)."""
+    """A handler that answers with these outcomes in order (a Response, or an exception to raise); a request
+    past the last one fails the test."""
     remaining = list(outcomes)
     lock = threading.Lock()
 
     def handler(call):
         with lock:
+            if not remaining:
+                raise AssertionError("no scripted answer left for %s %s" % (call.method, call.url))
             outcome = remaining.pop(0)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -81,8 +89,25 @@ def script(*outcomes):
     return handler
 
 
+# The project and region of scripted answers.
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
 REGION = "cn-north-4"
+# Module options for a scripted session: endpoints where nothing listens, credentials nothing checks.
+ENDPOINTS = {"region": REGION, "endpoint": "https://drs.test:8443", "iam_endpoint": "https://iam.test:8443"}
+AK_SK = dict(ENDPOINTS, access_key="AKMODULETEST", secret_key="sk-module-secret-000")
+PASSWORD = dict(ENDPOINTS, iam_user_name="demo-user", iam_password="right-password", iam_domain_name="demo-domain")
+
+
+def token_answer(token, project_id=PROJECT_ID):
+    """IAM's answer to a password login: 201, the token in X-Subject-Token, its project in the body."""
+    return make_response(201, {"token": {"expires_at": "2099-01-01T00:00:00Z",
+                                         "project": {"id": project_id, "name": REGION}}},
+                         headers={"X-Subject-Token": token})
+
+
+def jobs_answer(jobs, total_count=None):
+    """A page of the list call holding ``jobs`` (``total_count``: their number unless given)."""
+    return make_response(200, {"total_count": len(jobs) if total_count is None else total_count, "jobs": jobs})
 
 
 def send_in_background(send, failure_type):
@@ -98,84 +123,3 @@ def send_in_background(send, failure_type):
     sender = threading.Thread(target=run)
     sender.start()
     return sender, messages
-
-
-def make_jobs(count, status="COMMIT_SUCCESS", prefix="job"):
-    return [{"async_job_id": "%s-%06d" % (prefix, index), "status": status, "domain_name": "demo-domain",
-             "user_name": "demo-user", "create_time": "2024-01-30T10:%02d:%02dZ" % (index // 60 % 60, index % 60)}
-            for index in range(count)]
-
-
-class FakeDrs(object):
-    """A tiny in-memory DRS + IAM behind FakeSession: enough to drive the module end to end."""
-
-    def __init__(self, jobs=None, page_cap=1000, project_matches=1, token="iam-token-from-run-0001"):
-        self.jobs = list(jobs or [])
-        self.page_cap = page_cap
-        self.project_matches = project_matches
-        self.token = token
-        self.tokens_issued = 0
-        self.expire_next_drs_calls = 0
-        self.faults = []  # list of (predicate(call), response) consumed once
-        self.on_list = None  # hook(call) run on every list call, e.g. to move jobs along
-        self.lock = threading.Lock()
-        self.session = FakeSession(self.handle)
-
-    @property
-    def calls(self):
-        return self.session.calls
-
-    def drs_calls(self):
-        return [call for call in self.calls if "/batch-async-jobs" in call.path]
-
-    def take_fault(self, call):
-        """The first fault whose predicate matches ``call`` (removed), raised when it is an exception; or None."""
-        with self.lock:
-            for index, (predicate, response) in enumerate(self.faults):
-                if predicate(call):
-                    del self.faults[index]
-                    if isinstance(response, BaseException):
-                        raise response
-                    return response
-        return None
-
-    def handle(self, call):
-        fault = self.take_fault(call)
-        if fault is not None:
-            return fault
-        if call.path == "/v3/auth/tokens" and call.method == "POST":
-            body = json.loads(call.data.decode("utf-8"))
-            password = body["auth"]["identity"]["password"]["user"]["password"]
-            if password != "right-password":
-                return make_response(401, {"error": {"code": 401, "message": "The username or password is wrong."}})
-            with self.lock:
-                self.tokens_issued += 1
-                token = "%s-%d" % (self.token, self.tokens_issued)
-            return make_response(201, {"token": {"expires_at": "2099-01-01T00:00:00Z",
-                                                 "project": {"id": PROJECT_ID, "name": REGION}}},
-                                 headers={"X-Subject-Token": token})
-        if call.path == "/v3/projects":
-            projects = [{"id": "%s%d" % (PROJECT_ID[:-1], index), "name": call.query.get("name")}
-                        for index in range(self.project_matches)]
-            if self.project_matches == 1:
-                projects[0]["id"] = PROJECT_ID
-            return make_response(200, {"projects": projects})
-        if call.path == "/v5/%s/batch-async-jobs" % PROJECT_ID:
-            with self.lock:
-                if self.expire_next_drs_calls:
-                    self.expire_next_drs_calls -= 1
-                    return make_response(401, {"error_code": "APIGW.0307", "error_msg": "The token must be updated."})
-            if self.on_list is not None:
-                self.on_list(call)
-            return self.list_jobs(call)
-        return make_response(404, {"error_code": "APIGW.0101", "error_msg": "The API does not exist."})
-
-    def list_jobs(self, call):
-        limit = int(call.query.get("limit", 10))
-        offset = int(call.query.get("offset", 0))
-        if limit > self.page_cap:
-            return make_response(400, {"error_code": "DRS.M00211", "error_msg": "The page exceeds the upper limit."})
-        matched = [job for job in self.jobs
-                   if all(call.query.get(key) in (None, job.get(key))
-                          for key in ("async_job_id", "status", "domain_name", "user_name"))]
-        return make_response(200, {"total_count": len(matched), "jobs": matched[offset:offset + limit]})

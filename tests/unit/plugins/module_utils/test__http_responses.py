@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import api_error_from_response, parse_json
 
-from hwcloud_drs_fakes import make_response  # pylint: disable=import-error
+from fake_session import make_response  # pylint: disable=import-error
 
 
 def _error(status, body=None, **kwargs):

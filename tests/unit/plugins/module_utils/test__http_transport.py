@@ -9,7 +9,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils import _http
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport, host_header
 
-from hwcloud_drs_fakes import FakeSession, make_response, script, send_in_background  # pylint: disable=import-error
+from fake_session import FakeSession, make_response, script, send_in_background  # pylint: disable=import-error
 
 OK = {"total_count": 0, "jobs": []}
 

@@ -12,7 +12,7 @@ from urllib3.response import HTTPResponse
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import HttpTransport
 
-from hwcloud_drs_fakes import FakeSession, make_response, send_in_background  # pylint: disable=import-error
+from fake_session import FakeSession, make_response, send_in_background  # pylint: disable=import-error
 
 
 class TrickleStream(io.RawIOBase):
