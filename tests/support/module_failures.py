@@ -26,6 +26,8 @@ def _is_status_counts(value):
 INFO_KEYS = {"jobs": _is_list, "total_count": _is_count, "status_counts": _is_status_counts,
              "missing_async_job_ids": _is_list, "validation_failures": _is_list}
 COMMIT_KEYS = {"job": _is_dict}
+GATE_KEYS = dict(INFO_KEYS, committed_async_job_ids=_is_list, passed=lambda value: value is False,
+                 summary=lambda value: isinstance(value, str) and value.startswith("stopped after "))
 STAT_KEYS = ("requests", "retries", "polls", "iam_calls")
 
 
@@ -35,7 +37,7 @@ def assert_failed(outcome, *phrases, keys=None, secrets=(), requests=None, **val
     ``outcome``: the result, or a run with ``result`` and ``output`` (the printed result as a user sees it).
     A failure has ``failed``; a one-line ``msg`` holding each of ``phrases``; no traceback; ``request_stats``
     with its counters (``requests``: how many requests it counts, 0 for a failure before any request); every
-    key of ``keys`` (INFO_KEYS, COMMIT_KEYS) with a value its check accepts; each of ``values`` (key=value)
+    key of ``keys`` (INFO_KEYS, COMMIT_KEYS, GATE_KEYS) with a value its check accepts; each of ``values`` (key=value)
     as given; and none of ``secrets`` anywhere in the output.
     """
     result = getattr(outcome, "result", outcome)

@@ -101,6 +101,23 @@ def test_check_mode_reports_the_commit_without_sending_it(run, drs):
     assert result["diff"] == {"before": {"status": VALIDATED}, "after": {"status": COMMITTED}}
 
 
+@pytest.mark.parametrize("status, wait, would_wait_for", [
+    (VALIDATED, True, COMMITTED),
+    (VALIDATING, True, VALIDATED),
+    (VALIDATING, False, None),
+])
+def test_check_mode_never_waits_and_says_what_a_real_run_would(run, drs, status, wait, would_wait_for):
+    """A batch still validating counts as one to commit: check mode skipped the wait for validation before."""
+    seed_batch(drs, status, validate_after_calls=NEVER)
+    outcome = run({"async_job_id": BATCH, "wait": wait, "wait_timeout": 900}, check_mode=True)
+    result = outcome.result
+    assert result["changed"] is True and not result.get("failed"), result.get("msg")
+    assert drs.routes() == {"drs_list": 1} and outcome.clock.sleeps == []
+    assert result.get("would_wait_for") == (
+        None if would_wait_for is None else {"status": would_wait_for, "async_job_ids": [BATCH], "timeout": 900})
+    assert "Check mode: " in json.dumps(result["warnings"])
+
+
 def test_a_validating_batch_is_waited_for_then_committed(run, drs):
     seed_batch(drs, VALIDATING, validate_after_calls=1)
     result = run({"async_job_id": BATCH}).result

@@ -276,6 +276,26 @@ def test_check_mode_reads_as_usual(run_info, drs):
     assert result["changed"] is False and len(result["jobs"]) == 3
 
 
+@pytest.mark.parametrize("status, wanted", [(VALIDATING, VALIDATED), (VALIDATED, COMMITTED)])
+def test_check_mode_looks_once_instead_of_waiting_and_says_for_what(run_info, drs, status, wanted):
+    jobs = drs.seed(make_jobs(2, statuses=(status,)))
+    outcome = run_info(drs.options(async_job_ids=["job-000", "job-001", "job-404"], wait_for_status=wanted,
+                                   wait_timeout=600, _ansible_check_mode=True))
+    result = outcome.result
+    assert not result.get("failed"), result["msg"]
+    assert result["request_stats"]["polls"] == 1 and outcome.clock.sleeps == []
+    assert result["would_wait_for"] == {"status": wanted, "async_job_ids": [job["async_job_id"] for job in jobs]
+                                        + ["job-404"], "timeout": 600}
+    assert "Check mode: not waiting for 3 jobs to reach %s" % wanted in json.dumps(result["warnings"])
+
+
+def test_check_mode_still_fails_fast_on_a_failed_validation(run_info, drs):
+    drs.seed(make_jobs(2, statuses=(VALIDATE_FAILED,)))
+    outcome = run_info(drs.options(async_job_id="job-000", wait_for_status=COMMITTED, _ansible_check_mode=True))
+    assert_failed(outcome, "job-000", "ASYNC_JOB_VALIDATE_FAILED", keys=INFO_KEYS)
+    assert "would_wait_for" not in outcome.result
+
+
 def test_expired_iam_token_is_renewed_once_within_a_run(run_info, drs):
     drs.seed(make_jobs(3))
     drs.faults(dict(TOKEN_EXPIRED, count=1))

@@ -1,115 +1,112 @@
-"""The gate module end to end through AnsibleModule, against the in-process emulator, on a fake clock.
+"""The gate module end to end through AnsibleModule, against the in-process emulator (``drs``), on a fake clock.
 
-The emulator moves batches along by the list calls it answers (validate_after_calls, commit_after_calls), so
-a wait takes as many polls as a test says, and no real time. (A token, not access keys: the fake clock would
-date an access key signature years away from the emulator's.)
+The emulator moves batches along by the list calls it answers (``validate_after_calls``, ``commit_after_calls``;
+each listing of the gate is one list call per id), so a wait takes as many polls as a test says, and no real time.
 """
 
-import contextlib
-import io
 import json
 
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.modules import drs_commit_gate
 
-from drs_emulator.testing import EmulatorProcess  # pylint: disable=import-error
-from module_args import module_args, module_output  # pylint: disable=import-error
-from support.fake_clock import FakeClock  # pylint: disable=import-error
+from module_args import run_main  # pylint: disable=import-error
+from support.drs_statuses import COMMITTED, VALIDATED, VALIDATING  # pylint: disable=import-error
 from support.jobs import make_jobs  # pylint: disable=import-error
+from support.module_failures import GATE_KEYS, assert_failed  # pylint: disable=import-error
 
-BATCH = make_jobs(3, statuses=("ASYNC_JOB_VALIDATING",), users=("migration-bot",), prefix="gate")
+BATCH = make_jobs(3, statuses=(VALIDATING,), users=("migration-bot",), prefix="gate")
 BATCH_IDS = [job["async_job_id"] for job in BATCH]
+NEVER = 10 ** 6
 
 
 @pytest.fixture
-def gate(clean_environment):  # pylint: disable=unused-argument
-    """``gate(emulator options, **module arguments)`` -> (result, emulator statistics, clock)."""
-    running = []
-
-    def run(options, **args):
-        emulator = EmulatorProcess(seed_jobs=BATCH, in_process=True, **options).start()
-        running.append(emulator)
-        state = emulator.state
-        arguments = dict(endpoint=state["url"], iam_endpoint=state["url"], ca_path=state["ca_path"],
-                         region=state["region"], project_id=state["project_id"], auth_token=state["auth_token"],
-                         async_job_ids=BATCH_IDS, wait_sleep=10)
+def gate(clean_environment, drs):  # pylint: disable=unused-argument
+    """``gate(lifecycle, **args)``: the batch seeded with ``lifecycle`` (the emulator's seed keys), then a
+    ModuleRun of the gate on its ids, wait_sleep 10, unless ``args`` says otherwise."""
+    def run(lifecycle, **args):
+        drs.seed(BATCH, **lifecycle)
+        arguments = dict(drs.options(), async_job_ids=BATCH_IDS, wait_sleep=10)
         arguments.update(args)
-        clock = FakeClock()
-        stdout = io.StringIO()
-        with module_args(arguments), contextlib.redirect_stdout(stdout):
-            with pytest.raises(SystemExit):
-                drs_commit_gate.main(clock=clock, sleep=clock.sleep)
-        return module_output(stdout.getvalue())[0], emulator.stats(), clock
+        return run_main(drs_commit_gate.main, dict((key, value) for key, value in arguments.items()
+                                                   if value is not None), session=drs.session)
 
-    yield run
-    for emulator in running:
-        emulator.stop()
+    return run
 
 
-def test_the_waits_for_validation_and_for_the_commit_share_one_deadline(gate):
-    """Validation takes 4 polls (40 s); the commit never lands: the run ends at wait_timeout in all, not
-    40 s plus another whole wait_timeout."""
-    result, _stats, clock = gate(dict(validate_after_calls=4 * len(BATCH_IDS), commit_after_calls=10 ** 6),
-                                 commit=True, wait_timeout=100)
-    assert result["failed"] and "Timed out after 100 seconds" in result["msg"], result["msg"]
-    assert sum(clock.sleeps) == 100, clock.sleeps
-    assert sorted(result["committed_async_job_ids"]) == BATCH_IDS and result["changed"]
+def test_the_waits_for_validation_and_for_the_commit_share_one_deadline(gate, drs):
+    """Validation takes 4 listings (30 s); the commit never lands: the run ends at wait_timeout in all, not
+    30 s plus another whole wait_timeout."""
+    outcome = gate(dict(validate_after_calls=3 * len(BATCH_IDS), commit_after_calls=NEVER), commit=True,
+                   wait_timeout=100)
+    assert_failed(outcome, "Timed out after 100 seconds", keys=GATE_KEYS, changed=True)
+    assert sum(outcome.clock.sleeps) == 100, outcome.clock.sleeps
+    assert sorted(outcome.result["committed_async_job_ids"]) == BATCH_IDS
+    assert drs.routes()["drs_commit"] == len(BATCH_IDS)
 
 
-def test_a_failed_validation_during_the_wait_commits_nothing(gate):
-    result, stats, _clock = gate(dict(validate_after_calls=2 * len(BATCH_IDS), fail_ids="gate-001"), commit=True)
-    assert result["failed"] and "gate-001" in result["msg"] and "ASYNC_JOB_VALIDATE_FAILED" in result["msg"]
-    assert result["request_stats"]["polls"] >= 2  # the first look saw every batch validating
-    assert "drs_commit" not in stats["routes"], stats
-    assert result["committed_async_job_ids"] == [] and not result["changed"]
-    assert result["validation_failures"][0]["async_job_id"] == "gate-001"
+def test_a_failed_validation_during_the_wait_commits_nothing(gate, drs):
+    outcome = gate(dict(validate_after_calls=len(BATCH_IDS), fail_ids=["gate-001"]), commit=True)
+    assert_failed(outcome, "gate-001", "ASYNC_JOB_VALIDATE_FAILED", keys=GATE_KEYS, changed=False,
+                  committed_async_job_ids=[])
+    assert outcome.result["request_stats"]["polls"] == 2  # the first look saw every batch validating
+    assert "drs_commit" not in drs.routes(), drs.routes()
+    assert outcome.result["validation_failures"][0]["async_job_id"] == "gate-001"
 
 
-def test_a_timed_out_wait_for_validation_commits_nothing(gate):
-    result, stats, _clock = gate(dict(validate_after_calls=10 ** 6), commit=True, wait_timeout=30)
-    assert result["failed"] and "Timed out after 30 seconds" in result["msg"]
-    assert "drs_commit" not in stats["routes"], stats
+def test_a_timed_out_wait_for_validation_commits_nothing(gate, drs):
+    outcome = gate(dict(validate_after_calls=NEVER), commit=True, wait_timeout=30)
+    assert_failed(outcome, "Timed out after 30 seconds", keys=GATE_KEYS, committed_async_job_ids=[])
+    assert "drs_commit" not in drs.routes(), drs.routes()
 
 
 @pytest.mark.parametrize("commit, wait_for_status, validated", [
-    (True, "COMMIT_SUCCESS", 0),
-    (True, "AUTO_PARAM_VALIDATE_SUCCESS", 3),
-    (False, "COMMIT_SUCCESS", 3),
-    (False, "AUTO_PARAM_VALIDATE_SUCCESS", 0),
+    (True, COMMITTED, False),
+    (True, VALIDATED, True),
+    (False, COMMITTED, True),
+    (False, VALIDATED, False),
 ])
-def test_check_mode_looks_once_and_reports_what_it_would_wait_for(gate, commit, wait_for_status, validated):
+def test_check_mode_looks_once_and_reports_what_it_would_wait_for(gate, drs, commit, wait_for_status, validated):
     """Whatever it would wait for, check mode lists once, commits nothing, never sleeps, and passes."""
-    options = dict(validate_after_calls=0) if validated else dict(validate_after_calls=10 ** 6)
-    result, stats, clock = gate(options, commit=commit, wait_for_status=wait_for_status, _ansible_check_mode=True)
+    outcome = gate(dict(validate_after_calls=0 if validated else NEVER), commit=commit,
+                   wait_for_status=wait_for_status, _ansible_check_mode=True)
+    result = outcome.result
     assert not result.get("failed"), result["msg"]
-    assert result["passed"] and clock.sleeps == [] and result["request_stats"]["polls"] == 1
-    assert stats["routes"] == {"drs_list": len(BATCH_IDS)}, stats
-    wanted = "COMMIT_SUCCESS" if commit else wait_for_status
+    assert result["passed"] and outcome.clock.sleeps == [] and result["request_stats"]["polls"] == 1
+    assert drs.routes() == {"drs_list": len(BATCH_IDS)}, drs.routes()
+    wanted = COMMITTED if commit else wait_for_status
     assert result["would_wait_for"] == {"status": wanted, "async_job_ids": BATCH_IDS, "timeout": 1800}
     # ansible-core 2.19 returns each warning as a structured summary: read them as text.
     assert "Check mode: not waiting for 3 jobs to reach %s" % wanted in json.dumps(result["warnings"])
     # What a real run would commit now: the batches that passed validation.
     assert sorted(result["committed_async_job_ids"]) == (BATCH_IDS if commit and validated else [])
-    assert result["changed"] is bool(commit and validated)
+    assert result["changed"] is (commit and validated)
+    assert result["summary"].startswith("checked (not waited for) after ")
 
 
-def test_check_mode_still_stops_on_a_failed_validation(gate):
-    result, stats, _clock = gate(dict(validate_after_calls=0, fail_ids="gate-002"), commit=True,
-                                 _ansible_check_mode=True)
-    assert result["failed"] and "gate-002" in result["msg"]
-    assert "drs_commit" not in stats["routes"]
+def test_check_mode_still_stops_on_a_failed_validation(gate, drs):
+    outcome = gate(dict(validate_after_calls=0, fail_ids=["gate-002"]), commit=True, _ansible_check_mode=True)
+    assert_failed(outcome, "gate-002", keys=GATE_KEYS)
+    assert "drs_commit" not in drs.routes()
 
 
-def test_a_commit_gate_that_passes_reports_every_commit_and_a_summary(gate):
-    result, stats, _clock = gate(dict(validate_after_calls=len(BATCH_IDS)), commit=True, _ansible_diff=True)
+def test_a_commit_gate_that_passes_reports_every_commit_and_a_summary(gate, drs):
+    result = gate(dict(validate_after_calls=len(BATCH_IDS)), commit=True, _ansible_diff=True).result
     assert result["passed"] and not result.get("failed"), result.get("msg")
-    assert stats["routes"]["drs_commit"] == len(BATCH_IDS)
-    assert result["status_counts"]["COMMIT_SUCCESS"] == len(BATCH_IDS)
-    assert result["diff"] == {"before": dict.fromkeys(BATCH_IDS, "AUTO_PARAM_VALIDATE_SUCCESS"),
-                              "after": dict.fromkeys(BATCH_IDS, "COMMIT_SUCCESS")}
+    assert drs.routes()["drs_commit"] == len(BATCH_IDS)
+    assert result["status_counts"][COMMITTED] == len(BATCH_IDS) and result["changed"]
+    assert result["diff"] == {"before": dict.fromkeys(BATCH_IDS, VALIDATED), "after": dict.fromkeys(BATCH_IDS, COMMITTED)}
     assert result["summary"].startswith("passed after ") and result["summary"].endswith(
         "; 3 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 3; committed 3 batches")
+
+
+def test_a_commit_that_fails_names_the_batch_and_what_was_committed(gate, drs):
+    drs.faults({"route": "commit", "status": 403, "error_code": "DRS.M00102", "error_msg": "Insufficient permissions.",
+                "count": 1})
+    outcome = gate(dict(validate_after_calls=0), commit=True, page_concurrency=1)
+    msg = assert_failed(outcome, "1 batch could not be committed", "DRS.M00102", "committed: ", keys=GATE_KEYS,
+                        changed=True, error_code="DRS.M00102")
+    assert len(outcome.result["committed_async_job_ids"]) == len(BATCH_IDS) - 1, msg
 
 
 @pytest.mark.parametrize("args, phrase", [
@@ -118,12 +115,12 @@ def test_a_commit_gate_that_passes_reports_every_commit_and_a_summary(gate):
     (dict(async_job_ids=None, user_name=" "), "user_name is empty"),
     (dict(wait_timeout=0), "wait_timeout must be"),
     (dict(page_concurrency=0), "page_concurrency must be"),
+    (dict(commit="maybe"), "commit"),
 ])
-def test_a_selection_or_a_setting_that_cannot_work_is_refused_before_any_request(gate, args, phrase):
-    result, stats, _clock = gate({}, **args)
-    assert result["failed"] and phrase in result["msg"], result["msg"]
-    assert stats["total"] == 0, stats
-    assert result["passed"] is False and result["jobs"] == [] and result["committed_async_job_ids"] == []
+def test_a_selection_or_a_setting_that_cannot_work_is_refused_before_any_request(gate, drs, args, phrase):
+    outcome = gate({}, **args)
+    assert_failed(outcome, phrase, keys=GATE_KEYS, requests=0, jobs=[], committed_async_job_ids=[])
+    assert drs.routes() == {}, drs.routes()
 
 
 @pytest.mark.parametrize("args, phrase", [
@@ -131,6 +128,6 @@ def test_a_selection_or_a_setting_that_cannot_work_is_refused_before_any_request
     (dict(async_job_ids=None, user_name="nobody"), "No batch async job matches user_name=nobody"),
 ])
 def test_what_matches_nothing_is_named_after_one_look(gate, args, phrase):
-    result, _stats, clock = gate({}, **args)
-    assert result["failed"] and phrase in result["msg"], result["msg"]
-    assert result["request_stats"]["polls"] == 1 and clock.sleeps == []
+    outcome = gate({}, **args)
+    assert_failed(outcome, phrase, keys=GATE_KEYS)
+    assert outcome.result["request_stats"]["polls"] == 1 and outcome.clock.sleeps == []
