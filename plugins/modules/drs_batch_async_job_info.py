@@ -202,7 +202,7 @@ EXAMPLES = r"""
 - name: Wait until every job of a batch passed validation, returning only the counts and the stragglers
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | default(omit) }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this waits on every job') }}"
     wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
     wait_timeout: 600
     wait_sleep: 5
@@ -212,7 +212,7 @@ EXAMPLES = r"""
 - name: Wait for several batches in one run, on one session, and show which ids matched nothing
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_ids: "{{ drs_batch_ids | default([drs_batch_id]) }}"
+    async_job_ids: "{{ drs_batch_ids | mandatory }}"
     wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
     wait_timeout: 900
     wait_sleep: 5
@@ -222,7 +222,7 @@ EXAMPLES = r"""
 - name: Read why the batches that failed validation failed
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_ids: "{{ drs_failed_batch_ids | default([drs_batch_id]) }}"
+    async_job_ids: "{{ drs_failed_batch_ids | mandatory }}"
   register: drs_failed
 
 - name: Show each task's reasons
@@ -236,7 +236,7 @@ EXAMPLES = r"""
 - name: Gate with an until loop instead (one listing per try, only counts returned)
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | default(omit) }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this gates on every job') }}"
     return_jobs: none
   register: drs_gate
   until: drs_gate.total_count > 0 and drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0

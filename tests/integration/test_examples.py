@@ -6,6 +6,8 @@ environment, as the EXAMPLES' header says they come.
 """
 
 import ast
+import json
+import re
 
 import pytest
 import yaml
@@ -98,7 +100,8 @@ def test_every_example_runs(ansible, start_emulator):
     emulator = start_emulator(seed_jobs=jobs)
     state = emulator.state
     tasks = example_tasks()
-    run = run_examples(ansible, state, MODULE, tasks, {"drs_batch_id": batch, "drs_failed_batch_ids": [failed]})
+    run = run_examples(ansible, state, MODULE, tasks, {"drs_batch_id": batch, "drs_batch_ids": [batch],
+                                                       "drs_failed_batch_ids": [failed]})
 
     module_tasks = [task["name"] for task in tasks if MODULE in task]
     assert module_tasks
@@ -120,6 +123,20 @@ def test_every_example_runs(ansible, start_emulator):
             assert result["request_stats"]["iam_calls"] == 1, task["name"]
         if "drs_failed_batch_ids" in str(options.get("async_job_ids")):
             assert [failure["async_job_id"] for failure in result["validation_failures"]] == [failed]
+
+
+def test_no_example_widens_to_the_whole_project_when_its_id_is_unset(ansible, start_emulator):
+    """An example that selects by a variable fails, naming it, when the variable is not set: it never falls
+    back to every job of the project."""
+    emulator = start_emulator(seed_jobs=make_jobs(3))
+    selecting = [dict(task, ignore_errors=True) for task in example_tasks()
+                 if re.search(r"drs_\w*batch_ids?\b", json.dumps(task.get(MODULE) or {}))]
+    assert len(selecting) >= 4, selecting
+    run = run_examples(ansible, emulator.state, MODULE, selecting, {})
+    for task in selecting:
+        result = run.task(task["name"])
+        assert result.get("failed") and "drs_" in result["msg"] and "batch_id" in result["msg"], (task["name"], result)
+    assert "drs_list" not in emulator.stats()["routes"], emulator.stats()
 
 
 def test_every_commit_example_runs(ansible, start_emulator):
@@ -156,3 +173,16 @@ def test_every_gate_example_runs(ansible, start_emulator):
         assert not result.get("failed") and not result.get("skipped"), (task["name"], result)
     assert run.task(tasks[0]["name"])["committed_async_job_ids"] == [job["async_job_id"] for job in jobs[:2]]
     assert emulator.stats()["routes"]["drs_commit"] == 2
+
+
+def test_every_loop_over_the_reasons_prints_only_failed_tasks_by_their_id():
+    """In the README and the EXAMPLES, a loop over validation_failures labels each item by the task's id
+    (not its whole dictionary) and skips the tasks that passed."""
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
+    tasks = [task for block in blocks for task in (yaml.safe_load(block) or []) if isinstance(task, dict)]
+    tasks += example_tasks()
+    loops = [task for task in tasks if "validation_failures" in str(task.get("loop", ""))]
+    assert len(loops) >= 2, loops
+    for task in loops:
+        assert task.get("loop_control", {}).get("label") == "{{ item.1.id }}", task
+        assert "item.1.reasons" in str(task.get("when")), task
