@@ -12,6 +12,7 @@ Private to this collection: the interface may change without notice.
 """
 
 import collections
+import re
 from urllib.parse import quote
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._auth import (
@@ -25,6 +26,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._polling import Pager,
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import check_path_segment
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
+    NAMED_JOBS,
     VALIDATED,
     VALIDATE_FAILED,
     job_id,
@@ -110,12 +112,13 @@ Listing = collections.namedtuple("Listing", "jobs total_count missing_ids")
 NOTHING_LISTED = Listing(jobs=[], total_count=0, missing_ids=[])
 
 
-def selected_ids(async_job_ids):
-    """The batch ids of an ``async_job_ids`` option, stripped and without repeats; refuses an empty list or id."""
+def selected_ids(async_job_ids, option="async_job_ids"):
+    """The batch ids of an ``async_job_ids`` option, stripped and without repeats; refuses an empty list or id
+    (``option``: how the message names the option)."""
     ids = [async_job_id.strip() if async_job_id else "" for async_job_id in async_job_ids]
     if not ids or not all(ids):
-        raise ModuleFailure("async_job_ids must hold at least one id and no empty one; leave it out to list "
-                            "by the other filters")
+        raise ModuleFailure("%s must hold at least one id and no empty one; leave it out to list by the other "
+                            "filters" % option)
     return list(collections.OrderedDict.fromkeys(ids))
 
 
@@ -127,9 +130,13 @@ class BatchListing(object):
     Pager, and so the page size the service accepted, from one listing to the next.
     """
 
+    # How to list less, for the message of a listing past MOST_LISTED_JOBS: the caller's options.
+    NARROW = "narrow the listing with async_job_id, status, domain_name or user_name, or read it in parts with offset " \
+             "and limit"
+
     def __init__(self, client, async_job_ids, query, language="en-us", page_size=1000, concurrency=10,
-                 throttle=None, offset=0, limit=None):
-        self.concurrency, self.offset, self.limit = concurrency, offset, limit
+                 throttle=None, offset=0, limit=None, narrow=NARROW):
+        self.concurrency, self.offset, self.limit, self.narrow = concurrency, offset, limit, narrow
         self.pagers = collections.OrderedDict()
         queries = async_job_ids or [None]
         for async_job_id in queries:
@@ -144,9 +151,8 @@ class BatchListing(object):
             listed = map_in_order(lambda pager: pager.list(self.offset, self.limit), self.pagers.values(),
                                   self.concurrency)
         except TooManyItems as error:
-            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: narrow "
-                                "the listing with async_job_id, status, domain_name or user_name, or read it in parts "
-                                "with offset and limit" % (LISTING, error.most))
+            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: %s" % (
+                LISTING, error.most, self.narrow))
         jobs, seen = [], set()
         for _total_count, page in listed:
             for job in page:
@@ -166,6 +172,18 @@ def failed_batch_ids(listing):
     """The ids of the listed batches that failed validation, in listing order, each once."""
     return list(collections.OrderedDict.fromkeys(
         job_id(job) for job in listing.jobs if job_status(job) == VALIDATE_FAILED and isinstance(job_id(job), str)))
+
+
+def read_failed_batches(client, listing, language="en-us", concurrency=1, page_size=1000):
+    """``(validation_failures, None)`` of the listed batches that failed validation (every page of each
+    detail), or ``([], why)`` when they could not be read."""
+    failed_ids = failed_batch_ids(listing)
+    if not failed_ids:
+        return [], None
+    try:
+        return read_validation_failures(client, failed_ids, language, concurrency, page_size), None
+    except ModuleFailure as error:
+        return [], error.msg
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -306,28 +324,53 @@ def read_validation_failures(client, async_job_ids, language="en-us", concurrenc
 
 
 def _task_label(task):
+    # The name is what the DRS console shows; the id only when there is no name (validation_failures has both).
     name, task_id = task.get("name"), task.get("id")
-    if name and task_id:
-        return "task %s (id %s)" % (name, task_id)
-    if name or task_id:
-        return "task %s" % (name or task_id)
-    return "a task"
+    return "task %s" % (name or task_id) if name or task_id else "a task"
 
 
-def reasons_summary(validation_failures, limit=3):
-    """One line quoting the first ``limit`` reasons, each with its batch and task; "" when there is none.
+# A task's summary line ("Pre-check failed: 1 item did not pass.") says less than the item it sums up: it is
+# quoted after the batch's other reasons.
+GENERIC_REASON = re.compile(r"^pre-?check failed: \d+ items? did not pass$", re.IGNORECASE)
 
-    For example ``job-002: task mysql-to-mysql-1 (id 6f1c...): DRS.M05004: the source database is
-    unreachable; job-002: task ...: ...; and 4 more``.
+
+def _quoted_reasons(failure):
+    """``[(task label, reason)]`` of one batch, in task order, the generic ones after all the specific ones."""
+    quoted = [(_task_label(task), str(reason).rstrip(".") or str(reason))
+              for task in failure.get("tasks") or [] for reason in task.get("reasons") or []]
+    return sorted(quoted, key=lambda quote: bool(GENERIC_REASON.match(quote[1])))
+
+
+def reasons_summary(validation_failures, limit=3, name_batches=True):
+    """One line naming each failed batch once, then its first reasons; "" when no batch has a reason.
+
+    Every batch gets its first reason, and the first batches the rest of ``limit``, for example
+    ``job-002: task mysql-1: DRS.M05004: the source database is unreachable; task mysql-2: ... (and 4 more);
+    job-003: task mysql-1: ... (and 2 more)``. ``name_batches`` false leaves the batch out (one batch,
+    which the message names already).
     """
-    quoted = []
-    for failure in validation_failures:
-        for task in failure.get("tasks") or []:
-            for reason in task.get("reasons") or []:
-                quoted.append("%s: %s: %s" % (failure.get("async_job_id"), _task_label(task), reason))
-    if len(quoted) > limit:
-        quoted[limit:] = ["and %d more" % (len(quoted) - limit)]
-    return "; ".join(quoted)
+    batches = [(failure.get("async_job_id"), _quoted_reasons(failure)) for failure in validation_failures]
+    if not any(quoted for _batch, quoted in batches):
+        return ""
+    shown = dict((index, 1 if quoted else 0) for index, (_batch, quoted) in enumerate(batches[:NAMED_JOBS]))
+    spare = limit - sum(shown.values())
+    for index, (_batch, quoted) in enumerate(batches[:NAMED_JOBS]):
+        extra = max(0, min(spare, len(quoted) - shown[index]))
+        shown[index] += extra
+        spare -= extra
+    parts = []
+    for index, (batch, quoted) in enumerate(batches[:NAMED_JOBS]):
+        lines, last_task = [], None
+        for task, reason in quoted[:shown[index]]:
+            lines.append(reason if task == last_task else "%s: %s" % (task, reason))
+            last_task = task
+        text = "; ".join(lines) if lines else "no reason given"
+        if len(quoted) > shown[index]:
+            text += " (and %d more)" % (len(quoted) - shown[index])
+        parts.append("%s: %s" % (batch, text) if name_batches else text)
+    if len(batches) > NAMED_JOBS:
+        parts.append("and %d more batches" % (len(batches) - NAMED_JOBS))
+    return "; ".join(parts)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -168,9 +168,13 @@ class DrsModule(AnsibleModule):
                 continue
             if isinstance(value, float) and not math.isfinite(value):
                 # nan passes every comparison, inf passes a range without an upper end.
-                raise ModuleFailure("%s must be a finite number, got %s" % (option, value))
+                raise ModuleFailure("%s must be a finite number, got %s" % (self.option_name(option), value))
             if (low is not None and value < low) or (high is not None and value > high):
-                raise ModuleFailure("%s must be %s, got %s" % (option, _range_text(low, high), value))
+                raise ModuleFailure("%s must be %s, got %s" % (self.option_name(option), _range_text(low, high), value))
+
+    def option_name(self, option):
+        """How a message names an option (a module whose options a role sets also names the role's variable)."""
+        return option
 
     def refuse_empty(self, *options):
         """Fail naming each option given as an empty or blank text: a filter that is empty filters nothing."""
@@ -178,9 +182,10 @@ class DrsModule(AnsibleModule):
                  if self.params.get(option) is not None and not str(self.params[option]).strip()]
         if empty:
             raise ModuleFailure("%s %s empty: give a value, or leave %s out" % (
-                " and ".join(empty), "is" if len(empty) == 1 else "are", "it" if len(empty) == 1 else "them"))
+                " and ".join(self.option_name(option) for option in empty), "is" if len(empty) == 1 else "are",
+                "it" if len(empty) == 1 else "them"))
 
-    def check_wait_options(self, waits, ignored_because):
+    def check_wait_options(self, waits, ignored_because=""):
         """Warn when ``wait_timeout`` or ``wait_sleep`` is given to a run that does not wait (``waits`` false;
         ``ignored_because`` says why and how to wait), or when ``wait_sleep`` is below the floor."""
         params = self.params

@@ -74,6 +74,15 @@ def pending_ids(jobs, wanted_status, missing_ids=()):
     return [job_id(job) for job in jobs if not satisfies(job, wanted_status)] + list(missing_ids)
 
 
+def jobs_to_return(jobs, return_jobs, wanted_status):
+    """The jobs a result keeps: all, none, or those not yet at ``wanted_status`` (``unfinished``)."""
+    if return_jobs == "none":
+        return []
+    if return_jobs == "unfinished":
+        return [job for job in jobs if not satisfies(job, wanted_status)]
+    return jobs
+
+
 def any_failed(jobs):
     return any(job_status(job) == VALIDATE_FAILED for job in jobs)
 
@@ -96,13 +105,15 @@ def _name_jobs(jobs, with_status):
 
 
 def failure_message(jobs, reasons=None, unread=None):
-    """``reasons``: the first reasons quoted on one line; ``unread``: why the reasons could not be read."""
+    """``reasons``: each failed batch with its first reasons, on one line (it names the batches); ``unread``:
+    why the reasons could not be read."""
     failed = [job for job in jobs if job_status(job) == VALIDATE_FAILED]
-    message = "%d matched job%s failed validation (%s): %s" % (
-        len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED, _name_jobs(failed, False))
+    message = "%d matched job%s failed validation (%s): " % (
+        len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED)
     if reasons:
-        return message + (". Reasons: %s. Hint: fix them and create the jobs again; validation_failures holds "
-                          "the reasons of every task" % reasons)
+        return message + ("%s. Hint: fix them and create the jobs again; validation_failures holds the reasons "
+                          "of every task" % reasons)
+    message += _name_jobs(failed, False)
     if unread:
         message += ". The reasons could not be read (%s)" % unread
     return message + (". Hint: read each job's reasons in the DRS console or with the batch async job detail API, "
@@ -113,8 +124,9 @@ def name_ids(ids):
     return ", ".join(list(ids[:NAMED_JOBS]) + (["and %d more" % (len(ids) - NAMED_JOBS)] if len(ids) > NAMED_JOBS else []))
 
 
-def timeout_message(jobs, wanted_status, waited, missing_ids=()):
-    """``missing_ids``: the batch ids asked for that matched no job, each counted as pending."""
+def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=()):
+    """``missing_ids``: the batch ids asked for that matched no job, each counted as pending; ``committed_ids``:
+    the batches this run committed, which are not waiting for anyone to commit them."""
     missing_ids = list(missing_ids)
     if not jobs:
         matched = "no job matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
@@ -129,8 +141,14 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=()):
             len(missing_ids), "" if len(missing_ids) == 1 else "s", name_ids(missing_ids)))
     message = "Timed out after %d seconds waiting for %d job%s to reach %s; %s" % (
         waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, "; ".join(waiting_for))
-    uncommitted = [job for job in pending if job_status(job) == VALIDATED]
-    if uncommitted:
+    landing = [job for job in pending if job_status(job) == VALIDATED and job_id(job) in committed_ids]
+    uncommitted = [job for job in pending if job_status(job) == VALIDATED and job_id(job) not in committed_ids]
+    if landing:
+        message += (". Hint: %d batch%s committed by this run %s not shown %s yet: raise wait_timeout, or run "
+                    "again later (a committed batch is not committed twice)" % (
+                        len(landing), "" if len(landing) == 1 else "es", "is" if len(landing) == 1 else "are",
+                        COMMITTED))
+    elif uncommitted:
         message += (". Hint: %d job%s passed validation but %s not committed; nothing commits a batch by itself: "
                     "commit it (DRS console or the batch commit API), then wait again" % (
                         len(uncommitted), "" if len(uncommitted) == 1 else "s",

@@ -404,7 +404,7 @@ class BatchAsyncJob(DrsModule):
             failures = []
             message += "; its reasons could not be read (%s)" % error.msg.rstrip(".")
         else:
-            summary = reasons_summary(failures)
+            summary = reasons_summary(failures, name_batches=False)
             message += (": %s" % summary) if summary else "; the service gives no reason for it"
         return ModuleFailure(message + ". Hint: fix the reasons (all of them in validation_failures), then create the "
                              "batch again", validation_failures=failures)

@@ -474,7 +474,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     NOTHING_LISTED,
     BatchListing,
     failed_batch_ids,
-    read_validation_failures,
+    read_failed_batches,
     reasons_summary,
     selected_ids,
 )
@@ -487,8 +487,8 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     contradiction,
     count_statuses,
     failure_message,
+    jobs_to_return,
     pending_ids,
-    satisfies,
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
@@ -595,29 +595,20 @@ class BatchAsyncJobInfo(DrsModule):
     def read_reasons(self, listing, warn=False):
         """``(validation_failures, why they could not be read)`` of the failed batches selected by id."""
         params = self.params
-        failed_ids = failed_batch_ids(listing)
         # A listing by filters only stays one call family however many batches failed.
-        if not failed_ids or self.selected is None or not params["failure_details"]:
+        if self.selected is None or not params["failure_details"]:
             return [], None
-        try:
-            self.validation_failures = read_validation_failures(
-                self.client, failed_ids, params["language"], concurrency=params["page_concurrency"],
-                page_size=params["page_size"])
-        except ModuleFailure as error:
-            if warn:
-                self.warn("The reasons why %s failed validation could not be read: %s" % (
-                    ", ".join(failed_ids), error.msg))
-            return [], error.msg
-        return self.validation_failures, None
+        failures, unread = read_failed_batches(self.client, listing, params["language"], params["page_concurrency"],
+                                               params["page_size"])
+        if unread and warn:
+            self.warn("The reasons why %s failed validation could not be read: %s" % (
+                ", ".join(failed_batch_ids(listing)), unread))
+        self.validation_failures = failures
+        return failures, unread
 
     def describe(self, listing, validation_failures=None):
         """The result: ``status_counts`` and ``total_count`` always describe every listed job."""
-        returned = listing.jobs
-        if returned and self.params["return_jobs"] == "none":
-            returned = []
-        elif returned and self.params["return_jobs"] == "unfinished":
-            wanted = self.params["wait_for_status"] or COMMITTED
-            returned = [job for job in returned if not satisfies(job, wanted)]
+        returned = jobs_to_return(listing.jobs, self.params["return_jobs"], self.params["wait_for_status"] or COMMITTED)
         result = dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
                       status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
                       validation_failures=list(validation_failures or []))

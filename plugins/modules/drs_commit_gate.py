@@ -51,8 +51,11 @@ options:
     default: COMMIT_SUCCESS
   wait_timeout:
     description:
-      - Seconds the whole run may take, the waits and the commits together. The last poll happens at the
-        deadline. Between V(1) and V(2678400) (31 days).
+      - Seconds the gate may wait in all. The wait for validation (with O(commit)) and the wait for
+        O(wait_for_status) share this one deadline; the last poll happens at it. Between V(1) and V(2678400)
+        (31 days).
+      - Each request is bounded on its own (O(timeout), O(max_retries)). Batches that pass validation at the
+        last poll are still committed, and the timeout message then says that they were.
     type: int
     default: 1800
   wait_sleep:
@@ -63,8 +66,9 @@ options:
     default: 10.0
   return_jobs:
     description:
-      - Which jobs RV(jobs) holds. V(unfinished) keeps only jobs not at O(wait_for_status), V(none) keeps none;
-        RV(status_counts) and RV(total_count) always describe every selected job.
+      - Which jobs RV(jobs) holds. V(unfinished) keeps only jobs not at the status the gate waits for
+        (RV(wait_for_status)), V(none) keeps none; RV(status_counts) and RV(total_count) always describe every
+        selected job.
     type: str
     choices: [all, unfinished, none]
     default: all
@@ -93,8 +97,8 @@ attributes:
     support: full
     details:
       - Looks once and never waits; sends no commit. Fails as a real run would on a failed validation or a
-        selection that matches nothing. RV(committed_async_job_ids) names the batches a real run would commit
-        now, and RV(would_wait_for) (also in a warning) the jobs it would wait for.
+        selection that matches nothing. RV(committed_async_job_ids) names the batches a real run would commit,
+        and RV(would_wait_for) (also in a warning) the jobs it would wait for.
   diff_mode:
     support: full
     details:
@@ -178,7 +182,8 @@ validation_failures:
   sample: []
 committed_async_job_ids:
   description:
-    - The batches this run committed (in check mode, the batches a real run would commit now).
+    - The batches this run committed. In check mode, the batches a real run would commit: those validated,
+      and those still validating (a real run waits for them and commits each that passes).
   returned: always
   type: list
   elements: str
@@ -204,13 +209,30 @@ passed:
   type: bool
   sample: true
 would_wait_for:
-  description: In check mode, the jobs a real run would wait for, the status, and the longest it would wait.
+  description: In check mode, what a real run would wait for.
   returned: in check mode, when a real run would wait
   type: dict
   sample:
     status: COMMIT_SUCCESS
     async_job_ids: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
     timeout: 1800
+  contains:
+    status:
+      description: The status it would wait for (RV(wait_for_status)).
+      type: str
+      returned: always
+      sample: COMMIT_SUCCESS
+    async_job_ids:
+      description: The jobs not yet at it.
+      type: list
+      elements: str
+      returned: always
+      sample: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    timeout:
+      description: The longest it would wait, in seconds (O(wait_timeout)).
+      type: int
+      returned: always
+      sample: 1800
 request_stats:
   description: What the run cost.
   returned: always
@@ -269,14 +291,14 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     NOTHING_LISTED,
     BatchListing,
     commit_batch,
-    failed_batch_ids,
-    read_validation_failures,
+    read_failed_batches,
     reasons_summary,
     selected_ids,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
     VALIDATED,
+    VALIDATING,
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
@@ -284,9 +306,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     failure_message,
     job_id,
     job_status,
+    jobs_to_return,
     name_ids,
     pending_ids,
-    satisfies,
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
@@ -305,6 +327,13 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
 
 RANGES = dict(WAIT_RANGES, wait_timeout=(1, WAIT_RANGES["wait_timeout"][1]), page_size=(1, None),
               page_concurrency=(1, 32))
+
+
+# The role's variable for each option it sets, so that a refusal names what a role user wrote.
+ROLE_VARIABLES = dict(async_job_ids="commit_gate_async_job_ids", domain_name="commit_gate_domain_name",
+                      user_name="commit_gate_user_name", wait_timeout="commit_gate_timeout",
+                      wait_sleep="commit_gate_wait_sleep", page_size="commit_gate_page_size",
+                      page_concurrency="commit_gate_page_concurrency")
 
 
 def _plural(count, noun, plural=None):
@@ -343,19 +372,20 @@ class CommitGate(DrsModule):
         self.check_ranges(RANGES)
         self.refuse_empty("domain_name", "user_name")
         if params["async_job_ids"] is not None:
-            self.selected = selected_ids(params["async_job_ids"])
+            self.selected = selected_ids(params["async_job_ids"], self.option_name("async_job_ids"))
         elif not params["domain_name"] and not params["user_name"]:
             raise ModuleFailure("Select the jobs to gate on with async_job_ids, domain_name or user_name "
                                 "(commit_gate_async_job_ids, commit_gate_domain_name or commit_gate_user_name in the "
                                 "role): the gate never waits for every job of the project")
-        self.check_wait_options(True, "")
+        self.check_wait_options(True)
         clock, _sleep = self.wait_clock()
         self.started = clock()
         self.deadline = self.started + params["wait_timeout"]
         self.connect(pool_size=params["page_concurrency"])
         query = dict((option, params[option]) for option in ("domain_name", "user_name") if params[option])
         self.listing = BatchListing(self.client, self.selected, query, params["language"], params["page_size"],
-                                    params["page_concurrency"], self.throttle)
+                                    params["page_concurrency"], self.throttle,
+                                    narrow="select fewer batches, by async_job_ids or user_name")
         listing = self.look()
         self.refuse_unmatched(listing)
         if any_failed(listing.jobs):
@@ -368,6 +398,11 @@ class CommitGate(DrsModule):
                 listing = None  # stale: the next look is made at once
         result = self.describe(self.wait(listing, self.wanted))
         return dict(result, passed=True, summary=self.summary(result, True))
+
+    def option_name(self, option):
+        if option in ROLE_VARIABLES:
+            return "%s (%s in the role)" % (option, ROLE_VARIABLES[option])
+        return option
 
     def look(self):
         self.last_listing = self.listing()
@@ -410,26 +445,28 @@ class CommitGate(DrsModule):
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
             raise ModuleFailure(timeout_message(ended.last.jobs, status, clock() - self.started,
-                                                ended.last.missing_ids))
+                                                ended.last.missing_ids, committed_ids=self.committed))
 
     def validation_failed(self, listing):
-        """The failure naming the failed jobs, quoting the first reasons when batches are selected by id."""
+        """The failure naming the failed jobs, quoting the first reasons when batches are selected by id (the
+        list call gives none, and a selection by filters may hold many failed batches)."""
         failures, unread = [], None
-        failed_ids = failed_batch_ids(listing)
-        if self.selected is not None and failed_ids:
-            try:
-                failures = read_validation_failures(self.client, failed_ids, self.params["language"],
-                                                    concurrency=self.params["page_concurrency"],
-                                                    page_size=self.params["page_size"])
-            except ModuleFailure as error:
-                unread = error.msg
+        if self.selected is not None:
+            params = self.params
+            failures, unread = read_failed_batches(self.client, listing, params["language"],
+                                                   params["page_concurrency"], params["page_size"])
         self.validation_failures = failures
         return ModuleFailure(failure_message(listing.jobs, reasons_summary(failures), unread))
 
     def commit_validated(self, listing):
-        """Commit every listed batch that passed validation, ``page_concurrency`` at a time (none in check mode)."""
+        """Commit every listed batch that passed validation, ``page_concurrency`` at a time.
+
+        In check mode, nothing is sent: the batches a real run would commit are those validated, and those still
+        validating (a real run waits for them, and commits each that passes).
+        """
+        to_commit = (VALIDATED, VALIDATING) if self.check_mode else (VALIDATED,)
         batches = list(collections.OrderedDict.fromkeys(
-            job_id(job) for job in listing.jobs if job_status(job) == VALIDATED and isinstance(job_id(job), str)))
+            job_id(job) for job in listing.jobs if job_status(job) in to_commit and isinstance(job_id(job), str)))
         if self.check_mode or not batches:
             self.committed = batches
             return
@@ -451,20 +488,17 @@ class CommitGate(DrsModule):
             message = "%s could not be committed: %s" % (_plural(len(failed), "batch", "batches"), failed[0][1].msg)
             if self.committed:
                 message += "; committed: %s" % name_ids(self.committed)
+            # The failed commit's HTTP facts (status_code, error_code, request_id), not its batch: jobs has it.
+            facts = dict((key, value) for key, value in failed[0][1].result.items() if key != "job")
             raise ModuleFailure(message.rstrip(".") + ". Hint: run the gate again: it commits only what still waits "
-                                "for a commit", **failed[0][1].result)
+                                "for a commit", **facts)
 
     def describe(self, listing):
         """The result keys, also on failure: every count describes every selected job."""
-        return_jobs = self.params.get("return_jobs")
-        returned = listing.jobs
-        if return_jobs == "none":
-            returned = []
-        elif return_jobs == "unfinished":
-            returned = [job for job in returned if not satisfies(job, self.wanted)]
         clock, _sleep = self.wait_clock()
         elapsed = round(clock() - self.started, 1) if self.started is not None else 0.0
-        result = dict(changed=bool(self.committed), jobs=returned, total_count=listing.total_count or 0,
+        result = dict(changed=bool(self.committed), total_count=listing.total_count or 0,
+                      jobs=jobs_to_return(listing.jobs, self.params.get("return_jobs"), self.wanted),
                       status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
                       validation_failures=list(self.validation_failures),
                       committed_async_job_ids=list(self.committed), wait_for_status=self.wanted,

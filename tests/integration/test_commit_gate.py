@@ -33,7 +33,7 @@ def extra_vars(emulator, style, via_role=False, **gate):
 
 
 # A broken gate fails fast: the playbook's gate_timeout is 30 s unless a case says otherwise (the commit cases
-# make one module run per batch, about 20 s in all on a quiet machine: they get room for a loaded one).
+# wait for validation and for the commit: they get room for a loaded machine).
 # name: (emulator options, credential style, pass credentials through commit_gate_auth, gate vars,
 #        what the output must say)
 CASES = {
@@ -52,7 +52,7 @@ CASES = {
     "committed by the gate, by ids": (
         dict(validate_after_calls=12), "aksk", False,
         dict(gate_expect="passed", gate_job_ids=BATCH_IDS, gate_commit=True, gate_committed_job_ids=BATCH_IDS,
-             gate_timeout=90),
+             gate_timeout=90, gate_page_size=7),
         ["commit_gate: passed", "committed 4 batches"]),
     "committed by the gate, by user, credentials in commit_gate_auth": (
         dict(validate_after_calls=1), "password", True,
@@ -80,7 +80,7 @@ CASES = {
     "check mode, committing": (
         dict(validate_after_calls=12), "aksk", False,
         dict(gate_expect="checked", gate_check=True, gate_job_ids=BATCH_IDS, gate_commit=True),
-        ["Check mode: not waiting for 4 jobs", "would commit 0 batches"]),
+        ["Check mode: not waiting for 4 jobs", "would commit 4 batches"]),
     "check mode, validated ones to commit": (
         dict(validate_after_calls=0), "token", False,
         dict(gate_expect="checked", gate_check=True, gate_job_ids=BATCH_IDS, gate_commit=True),
@@ -110,6 +110,7 @@ CASES = {
 SMOKE_CASES = ("committed, by ids", "failed validation")
 # The cases other tests read, run whenever one of those tests is selected.
 CASES_READ = {"test_the_gate_is_one_module_run_listing_every_id_together": "committed by the gate, by ids",
+              "test_the_gate_takes_its_paging_and_leaves_the_other_modules_options_out": "committed by the gate, by ids",
               "test_the_gate_commits_each_validated_batch_once": "committed by the gate, by ids",
               "test_the_gate_commits_nothing_after_a_failed_validation": "failed validation while waiting to commit",
               "test_the_gate_in_check_mode_looks_once_and_commits_nothing": "check mode, validated ones to commit"}
@@ -158,6 +159,17 @@ def test_the_gate_is_one_module_run_listing_every_id_together(gate_runs):
     polls = result["request_stats"]["polls"]
     assert polls > 2, result["request_stats"]  # a look, the wait for validation, the wait for the commit
     assert emulator.stats()["routes"]["drs_list"] == polls * len(BATCH_IDS)
+
+
+def test_the_gate_takes_its_paging_and_leaves_the_other_modules_options_out(gate_runs):
+    """commit_gate_page_size reaches the module; the group's defaults for the other modules (async_job_id,
+    status, limit, ... in the playbook) do not."""
+    _emulator, run = gate_runs["committed by the gate, by ids"]
+    (result,) = gate_runs_of(run)
+    arguments = result["invocation"]["module_args"]
+    assert arguments["page_size"] == 7, arguments
+    assert not set(arguments) & {"async_job_id", "status", "offset", "limit", "sort_dir", "failure_details", "state",
+                                 "wait"}, arguments
 
 
 def test_the_gate_commits_each_validated_batch_once(gate_runs):

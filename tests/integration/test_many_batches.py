@@ -90,9 +90,9 @@ def test_fail_fast_quotes_the_reasons(cases):
     result = cases.result("fail fast with reasons")
     assert result.get("failed")
     message = result["msg"]
-    assert "2 matched jobs failed validation" in message and "batch-001, batch-003" in message, message
-    assert "Reasons: batch-001: task mysql-to-mysql-batch-00-1 (id " in message, message
-    assert FIRST_REASON in message and "and " in message and "more" in message
+    assert "2 matched jobs failed validation (ASYNC_JOB_VALIDATE_FAILED): batch-001: task " in message, message
+    assert "; batch-003: task " in message and message.count("batch-001") == message.count("batch-003") == 1, message
+    assert FIRST_REASON.rstrip(".") in message and "(and " in message and "more)" in message
     failures = result["validation_failures"]
     assert [failure["async_job_id"] for failure in failures] == ["batch-001", "batch-003"]
     assert [len(failure["tasks"]) for failure in failures] == [task_count("batch-001"), task_count("batch-003")]

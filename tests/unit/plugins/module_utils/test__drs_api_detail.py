@@ -182,17 +182,43 @@ def test_an_answer_that_is_not_a_task_list_fails_in_one_line():
     assert "not a task list" in raised.value.msg and "a" in raised.value.msg
 
 
-def test_reasons_summary_quotes_the_first_reasons_with_batch_and_task():
+def test_reasons_summary_names_each_batch_once_then_its_first_reasons():
     failures = [
         {"async_job_id": "job-002", "tasks": [
-            {"id": "t1", "name": "mysql-to-mysql-1", "status": "CREATE_FAILED", "reasons": ["DRS.1: unreachable"]},
+            {"id": "t1", "name": "mysql-to-mysql-1", "status": "CREATE_FAILED", "reasons": ["DRS.1: unreachable."]},
             {"id": "t2", "name": None, "status": "CONFIGURATION", "reasons": []},
             {"id": None, "name": "only-name", "status": None, "reasons": ["a", "b"]}]},
-        {"async_job_id": "job-003", "tasks": [{"id": None, "name": None, "status": None, "reasons": ["c", "d"]}]},
+        {"async_job_id": "job-003", "tasks": [{"id": "t9", "name": None, "status": None, "reasons": ["c", "d"]}]},
+        {"async_job_id": "job-004", "tasks": [{"id": "t8", "name": "quiet", "status": None, "reasons": []}]},
     ]
+    # Each batch its first reason, the first batch the one slot left; a task named once for its reasons in a row.
     assert reasons_summary(failures) == (
-        "job-002: task mysql-to-mysql-1 (id t1): DRS.1: unreachable; job-002: task only-name: a; "
-        "job-002: task only-name: b; and 2 more")
-    assert reasons_summary(failures, limit=10).endswith("job-003: a task: c; job-003: a task: d")
+        "job-002: task mysql-to-mysql-1: DRS.1: unreachable; task only-name: a (and 1 more); "
+        "job-003: task t9: c (and 1 more); job-004: no reason given")
+    assert reasons_summary(failures, limit=10) == (
+        "job-002: task mysql-to-mysql-1: DRS.1: unreachable; task only-name: a; b; job-003: task t9: c; d; "
+        "job-004: no reason given")
+    assert reasons_summary(failures[1:2], limit=1, name_batches=False) == "task t9: c (and 1 more)"
     assert reasons_summary([{"async_job_id": "x", "tasks": []}]) == ""
     assert reasons_summary([]) == ""
+
+
+def test_a_summary_line_of_prechecks_is_quoted_after_the_reasons_it_sums_up():
+    failures = [{"async_job_id": "job-001", "tasks": [
+        {"id": "t1", "name": "one", "reasons": ["Pre-check failed: 2 items did not pass.", "precheck disk failed: full"]},
+        {"id": "t2", "name": "two", "reasons": ["DRS.M05004: timed out"]}]}]
+    assert reasons_summary(failures, limit=2) == (
+        "job-001: task one: precheck disk failed: full; task two: DRS.M05004: timed out (and 1 more)")
+
+
+def test_the_reasons_of_many_batches_stay_short_naming_each_batch_once():
+    reason = "precheck source_db_connection failed: The source database is unreachable: connection refused."
+    failures = [{"async_job_id": "batch-%03d" % batch, "tasks": [
+        {"id": "t%d" % task, "name": "mysql-to-mysql-%d" % task, "reasons": [reason, "DRS.M03026: check failed."]}
+        for task in range(5)]} for batch in range(3)]
+    summary = reasons_summary(failures)
+    assert [summary.count("batch-%03d" % batch) for batch in range(3)] == [1, 1, 1], summary
+    # 3 reasons of about 95 characters: the rest is the batch and task names, once each.
+    assert summary.count("(and 9 more)") == 3 and len(summary) <= 450, (len(summary), summary)
+
+

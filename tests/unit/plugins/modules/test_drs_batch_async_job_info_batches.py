@@ -139,10 +139,11 @@ def test_failure_details_false_makes_no_detail_call(run_info, drs):
 def test_fail_fast_quotes_the_first_reasons(run_info, drs):
     drs.seed(batches(VALIDATING, VALIDATE_FAILED))
     outcome = run_info(drs.options(async_job_ids=["job-000", "job-001"], wait_for_status=COMMITTED))
-    first, second = ("job-001: task %s (id %s): " % (task_name("job-001", index), task_id("job-001", index))
-                     for index in range(2))
-    assert_failed(outcome, "Reasons: %s%s; %s%s; %s%s; and 2 more" % (
-        first, TASK_REASONS[0][0], first, TASK_REASONS[0][1], second, TASK_REASONS[1][0]), keys=INFO_KEYS)
+    # The batch named once; the first task's precheck item before the line that sums the prechecks up.
+    assert_failed(outcome, "failed validation (ASYNC_JOB_VALIDATE_FAILED): job-001: task %s: %s; task %s: %s; %s "
+                  "(and 2 more). Hint:" % (task_name("job-001", 0), TASK_REASONS[0][1].rstrip("."),
+                                           task_name("job-001", 1), TASK_REASONS[1][0].rstrip("."),
+                                           TASK_REASONS[1][1].rstrip(".")), keys=INFO_KEYS)
     assert outcome.clock.sleeps == []
     assert len(outcome.result["validation_failures"][0]["tasks"]) == task_count("job-001") == 3
     assert outcome.result["status_counts"][VALIDATE_FAILED] == 1

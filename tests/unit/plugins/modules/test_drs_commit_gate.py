@@ -78,9 +78,9 @@ def test_check_mode_looks_once_and_reports_what_it_would_wait_for(gate, drs, com
     assert result["would_wait_for"] == {"status": wanted, "async_job_ids": BATCH_IDS, "timeout": 1800}
     # ansible-core 2.19 returns each warning as a structured summary: read them as text.
     assert "Check mode: not waiting for 3 jobs to reach %s" % wanted in json.dumps(result["warnings"])
-    # What a real run would commit now: the batches that passed validation.
-    assert sorted(result["committed_async_job_ids"]) == (BATCH_IDS if commit and validated else [])
-    assert result["changed"] is (commit and validated)
+    # What a real run would commit: the batches validated, and those still validating (it waits for them).
+    assert sorted(result["committed_async_job_ids"]) == (BATCH_IDS if commit else [])
+    assert result["changed"] is commit
     assert result["summary"].startswith("checked (not waited for) after ")
 
 
@@ -100,6 +100,25 @@ def test_a_commit_gate_that_passes_reports_every_commit_and_a_summary(gate, drs)
         "; 3 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 3; committed 3 batches")
 
 
+def test_a_timeout_after_its_own_commits_says_they_were_sent_not_to_commit_by_hand(gate):
+    outcome = gate(dict(validate_after_calls=0, commit_after_calls=NEVER), commit=True, wait_timeout=30)
+    msg = assert_failed(outcome, "Timed out after 30 seconds", "3 batches committed by this run are not shown "
+                        "COMMIT_SUCCESS yet", "not committed twice", keys=GATE_KEYS, changed=True)
+    assert "nothing commits a batch by itself" not in msg, msg
+
+
+@pytest.mark.parametrize("return_jobs, kept", [("all", 3), ("unfinished", 2), ("none", 0)])
+def test_return_jobs_keeps_what_it_says_and_the_counts_cover_every_job(clean_environment, drs, return_jobs,  # noqa
+                                                                      kept):  # pylint: disable=unused-argument
+    drs.seed(make_jobs(3, statuses=(COMMITTED, VALIDATED, VALIDATED), prefix="gate"))
+    outcome = run_main(drs_commit_gate.main, dict(drs.options(), async_job_ids=BATCH_IDS, return_jobs=return_jobs,
+                                                  wait_timeout=1, wait_sleep=1), session=drs.session)
+    assert_failed(outcome, "Timed out", "2 jobs passed validation but are not committed", keys=GATE_KEYS)
+    assert len(outcome.result["jobs"]) == kept and outcome.result["total_count"] == 3
+    assert outcome.result["status_counts"][VALIDATED] == 2
+    assert all(job["status"] != COMMITTED for job in outcome.result["jobs"]) or return_jobs == "all"
+
+
 def test_a_commit_that_fails_names_the_batch_and_what_was_committed(gate, drs):
     drs.faults({"route": "commit", "status": 403, "error_code": "DRS.M00102", "error_msg": "Insufficient permissions.",
                 "count": 1})
@@ -109,13 +128,17 @@ def test_a_commit_that_fails_names_the_batch_and_what_was_committed(gate, drs):
     assert len(outcome.result["committed_async_job_ids"]) == len(BATCH_IDS) - 1, msg
 
 
+# Each refusal names the option, and the role's variable for it (the role passes its variables through).
 @pytest.mark.parametrize("args, phrase", [
-    (dict(async_job_ids=None), "Select the jobs to gate on with async_job_ids, domain_name or user_name"),
-    (dict(async_job_ids=[]), "async_job_ids must hold at least one id"),
-    (dict(async_job_ids=None, user_name=" "), "user_name is empty"),
-    (dict(wait_timeout=0), "wait_timeout must be"),
-    (dict(page_concurrency=0), "page_concurrency must be"),
-    (dict(commit="maybe"), "commit"),
+    (dict(async_job_ids=None), "Select the jobs to gate on with async_job_ids, domain_name or user_name "
+                               "(commit_gate_async_job_ids, commit_gate_domain_name or commit_gate_user_name"),
+    (dict(async_job_ids=[]), "async_job_ids (commit_gate_async_job_ids in the role) must hold at least one id"),
+    (dict(async_job_ids=["gate-000", " "]), "async_job_ids (commit_gate_async_job_ids in the role) must hold"),
+    (dict(async_job_ids=None, user_name=" "), "user_name (commit_gate_user_name in the role) is empty"),
+    (dict(wait_timeout=0), "wait_timeout (commit_gate_timeout in the role) must be between 1 and 2678400, got 0"),
+    (dict(wait_sleep=float("nan")), "wait_sleep (commit_gate_wait_sleep in the role) must be a finite number"),
+    (dict(page_concurrency=0), "page_concurrency (commit_gate_page_concurrency in the role) must be between 1"),
+    (dict(commit="maybe"), "argument 'commit' is of type"),
 ])
 def test_a_selection_or_a_setting_that_cannot_work_is_refused_before_any_request(gate, drs, args, phrase):
     outcome = gate({}, **args)
