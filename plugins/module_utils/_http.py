@@ -12,6 +12,7 @@ Private to this collection: the interface may change without notice.
 """
 
 import json
+import os
 import random
 import re
 import threading
@@ -192,13 +193,40 @@ def balanced(text):
     return text[:opened_at[0]].rstrip() if opened_at else text
 
 
+# The proxy variables requests reads for a URL, in its order of preference (lower case first).
+PROXY_VARIABLES = {"https": ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"),
+                   "http": ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")}
+
+
+def proxy_in_use(url, environ):
+    """``(variable, proxy host:port)`` of the proxy the environment sets for ``url``, or None (none set, or
+    NO_PROXY covers the host). The proxy's user and password, if any, are left out."""
+    scheme = urlsplit(url).scheme
+    for variable in PROXY_VARIABLES.get(scheme, ()):
+        value = environ.get(variable)
+        if value:
+            # requests' own NO_PROXY rule, so that the answer is the hop it really took.
+            from requests.utils import should_bypass_proxies  # pylint: disable=import-outside-toplevel
+            if should_bypass_proxies(url, no_proxy=None):
+                return None
+            parts = urlsplit(value if "://" in value else "http://" + value)
+            try:
+                port = parts.port
+            except ValueError:
+                port = None
+            return variable, "%s://%s%s" % (parts.scheme, parts.hostname or "?", ":%d" % port if port else "")
+    return None
+
+
 def connection_reason(error, scrub):
     """The part of a connection error a user needs (errno, certificate problem), scrubbed, in one line."""
-    # Exception texts may quote a URL or a header value: scrubbed before anything is cut.
-    text = one_line(scrub(error))
+    # Exception texts may quote a URL or a header value: scrubbed before anything is cut, and a proxy URL's
+    # user and password (which no option gave, so the run's secrets do not hold them) masked.
+    text = re.sub(r"//[^/@\s'\"]+@", "//********@", one_line(scrub(error)))
     match = re.search(r"\[Errno [^\]]*\][^'\")]*", text)
     if not match:
-        match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused)", text)
+        match = re.search(r"(certificate verify failed[^'\")]*|Name or service not known|Connection refused|"
+                          r"Remote end closed connection without response)", text)
     return balanced(match.group(0).strip() if match else truncate(text, 160))
 
 
@@ -519,16 +547,29 @@ class HttpTransport(object):
                     self._pause(attempt, None)
                     attempt += 1
                     continue
-                if isinstance(error, requests.exceptions.Timeout):
+                hint = "check endpoint, iam_endpoint, the network and timeout"
+                proxy = proxy_in_use(url, os.environ)
+                if isinstance(error, requests.exceptions.ProxyError) and proxy:
+                    # The hop that failed is the proxy, not the endpoint (which saw no request).
+                    what = "could not get through the proxy %s (set by %s) to %s" % (proxy[1], proxy[0], host)
+                    hint = ("check the proxy in %s, or add %s to NO_PROXY if it is reached directly" % (
+                        proxy[0], urlsplit(url).hostname))
+                elif isinstance(error, requests.exceptions.Timeout):
                     what = "%s did not answer within %s seconds" % (host, self.timeout)
                 elif isinstance(error, requests.exceptions.ChunkedEncodingError):
                     what = "the answer from %s was cut short" % host
+                elif url.startswith("http://") and re.search(r"RemoteDisconnected|BadStatusLine|Connection aborted",
+                                                             str(error)):
+                    what = "%s closed the connection without an HTTP answer" % host
+                    hint = ("the server may speak HTTPS only: check the scheme of endpoint and iam_endpoint "
+                            "(allow_insecure_http sends plain http://)")
                 else:
                     what = "could not connect to %s" % host
-                raise ModuleFailure(
-                    "%s: %s (%s) after %d %s. Hint: check endpoint, iam_endpoint, the network and timeout" % (
-                        action or "Request failed", what, connection_reason(error, self.scrub), attempt,
-                        "retry" if attempt == 1 else "retries"))
+                if proxy and what.startswith(("could not connect", "%s did not" % host)):
+                    what += " through the proxy %s (set by %s)" % (proxy[1], proxy[0])
+                raise ModuleFailure("%s: %s (%s) after %d %s. Hint: %s" % (
+                    action or "Request failed", what, connection_reason(error, self.scrub), attempt,
+                    "retry" if attempt == 1 else "retries", hint))
             except (requests.exceptions.RequestException, OSError, ValueError) as error:
                 # Anything else requests can raise (a bad CA bundle is an OSError) is one line, not a traceback.
                 reason = balanced(truncate(one_line(self.scrub(error)), 200))

@@ -325,10 +325,17 @@ def _pick_credentials(params, environ):
             missing = [option for option in credential_set.required if option not in values]
             if missing:
                 given = [option for option in credential_set.options if option in values]
+                elsewhere = ""
+                if level == "task options" and all(option in environment_values for option in missing):
+                    # The rest of the set is in the environment: say why it was not taken.
+                    elsewhere = ("; %s in the environment %s not used, since a credential set is taken whole from "
+                                 "the task options or whole from the environment" % (
+                                     " and ".join(_from_environment(option, environ)[1] for option in missing),
+                                     "is" if len(missing) == 1 else "are"))
                 raise ModuleFailure(
-                    "Incomplete credentials in the %s: %s %s set but %s %s not. Hint: give all of %s" % (
+                    "Incomplete credentials in the %s: %s %s set but %s %s not%s. Hint: give all of %s" % (
                         level, _describe(given, level), "is" if len(given) == 1 else "are",
-                        _describe(missing, level), "is" if len(missing) == 1 else "are",
+                        _describe(missing, level), "is" if len(missing) == 1 else "are", elsewhere,
                         ", ".join(credential_set.required)))
             chosen = dict((option, values[option]) for option in credential_set.options if option in values)
             secrets = []
@@ -340,12 +347,15 @@ def _pick_credentials(params, environ):
         "iam_domain_name (or their environment variables, for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK)")
 
 
-def check_region(region):
-    """Refuse a region that is not shaped like a Huawei Cloud region id: it becomes part of host names."""
+def check_region(region, endpoints_given=False):
+    """Refuse a region that is not shaped like a Huawei Cloud region id: it becomes part of host names, and it
+    names the project (IAM's project lookup, a login's scope) even when both endpoints are given."""
     if region is not None and not (len(region) <= 64 and REGION_ID.match(region)):
+        hint = ("the region also names the project at IAM: give the region id of the project (the endpoints "
+                "are already set)" if endpoints_given else "to reach another host, set endpoint and iam_endpoint")
         raise ModuleFailure("region %r is not a Huawei Cloud region id: it must be lower-case letters and digits "
-                            "joined by hyphens, for example cn-north-4 or ap-southeast-1. Hint: to reach another "
-                            "host, set endpoint and iam_endpoint" % region[:64])
+                            "joined by hyphens, for example cn-north-4 or ap-southeast-1. Hint: %s" % (
+                                region[:64], hint))
 
 
 def check_path_segment(name, value, scrub=None):
@@ -357,6 +367,10 @@ def check_path_segment(name, value, scrub=None):
         shown = scrub(value) if scrub else value
         raise ModuleFailure("%s %r is not a valid id: it must be one path segment, without /, \\, spaces or "
                             "control characters, and not . or .." % (name, shown[:64]))
+
+
+# The API version each endpoint's paths start with: an endpoint that already ends with it would double it.
+API_PREFIXES = {"endpoint": "/v5", "iam_endpoint": "/v3"}
 
 
 def check_endpoint(name, url, allow_insecure_http=False):
@@ -375,6 +389,10 @@ def check_endpoint(name, url, allow_insecure_http=False):
         raise ModuleFailure("%s has no host name. Hint: give https://host[:port][/path]" % name)
     if parts.query or parts.fragment:
         raise ModuleFailure("%s must not have a query string or a fragment" % name)
+    api = API_PREFIXES.get(name)
+    if api and parts.path.rstrip("/").lower().endswith(api):
+        raise ModuleFailure("%s ends with %s: the module adds %s/... to it. Hint: give %s without %s, for example "
+                            "%s://%s" % (name, api, api, name, api, parts.scheme, parts.netloc))
     if parts.scheme == "http" and not allow_insecure_http:
         raise ModuleFailure("%s is a plain http:// URL: the password, tokens and signed requests would travel "
                             "unencrypted. Hint: use https://, or set allow_insecure_http to true for a test "
@@ -389,7 +407,7 @@ def resolve_settings(params, environ):
         if not _given(value):
             value, dummy = _from_environment(option, environ)
         settings[option] = value or None
-    check_region(settings["region"])
+    check_region(settings["region"], endpoints_given=bool(params.get("endpoint") and settings["iam_endpoint"]))
     if settings["project_id"] is not None:
         check_path_segment("project_id", settings["project_id"])
     credentials, environment_secrets = _pick_credentials(params, environ)

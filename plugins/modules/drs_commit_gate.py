@@ -182,8 +182,8 @@ validation_failures:
   sample: []
 committed_async_job_ids:
   description:
-    - The batches this run committed. In check mode, the batches a real run would commit: those validated,
-      and those still validating (a real run waits for them and commits each that passes).
+    - The batches this run committed. In check mode, the batches a real run would commit, that is those
+      validated and those still validating (a real run waits for them and commits each that passes).
   returned: always
   type: list
   elements: str

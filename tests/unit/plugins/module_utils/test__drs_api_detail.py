@@ -220,5 +220,3 @@ def test_the_reasons_of_many_batches_stay_short_naming_each_batch_once():
     assert [summary.count("batch-%03d" % batch) for batch in range(3)] == [1, 1, 1], summary
     # 3 reasons of about 95 characters: the rest is the batch and task names, once each.
     assert summary.count("(and 9 more)") == 3 and len(summary) <= 450, (len(summary), summary)
-
-

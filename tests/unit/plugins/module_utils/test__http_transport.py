@@ -84,6 +84,48 @@ def test_persistent_connection_error_is_one_line_naming_the_host():
     assert "\n" not in msg and "0x7f" not in msg and len(session.calls) == 3
 
 
+PROXY_REFUSED = requests.exceptions.ProxyError(
+    "HTTPSConnectionPool(host='drs.example', port=8443): Max retries exceeded with url: /v5 (Caused by "
+    "ProxyError('Unable to connect to proxy', NewConnectionError('<urllib3.connection.HTTPSConnection object at "
+    "0x7f>: Failed to establish a new connection: [Errno 111] Connection refused')))")
+
+
+def test_a_dead_proxy_is_named_with_the_variable_that_set_it_not_the_endpoint(monkeypatch):
+    for name in ("https_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://squid-user:squid-pass@127.0.0.1:9")
+    client, _session, _sleeps = _client(PROXY_REFUSED, max_retries=0)
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    msg = caught.value.msg
+    assert "could not get through the proxy http://127.0.0.1:9 (set by HTTPS_PROXY) to drs.example:8443" in msg, msg
+    assert "[Errno 111] Connection refused" in msg and "add drs.example to NO_PROXY" in msg, msg
+    assert "squid" not in msg, msg
+
+
+def test_no_proxy_makes_a_refused_connection_the_endpoints_again(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "drs.example")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("https_proxy", raising=False)
+    error = requests.exceptions.ConnectionError("[Errno 111] Connection refused")
+    client, _session, _sleeps = _client(error, max_retries=0)
+    with pytest.raises(ModuleFailure) as caught:
+        _get(client)
+    assert "could not connect to drs.example:8443 (" in caught.value.msg and "proxy" not in caught.value.msg
+
+
+def test_plain_http_to_a_server_that_speaks_https_says_so():
+    error = requests.exceptions.ConnectionError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")
+    client, _session, _sleeps = _client(error, max_retries=0)
+    with pytest.raises(ModuleFailure) as caught:
+        client.send("GET", "http://drs.example:8443", "/v5/p/batch-async-jobs", action="Listing")
+    msg = caught.value.msg
+    assert "drs.example:8443 closed the connection without an HTTP answer" in msg, msg
+    assert "the server may speak HTTPS only" in msg and "could not connect" not in msg, msg
+
+
 def test_tls_errors_are_not_retried_and_hint_at_ca_path():
     client, session, sleeps = _client(requests.exceptions.SSLError("certificate verify failed: self signed"))
     with pytest.raises(ModuleFailure) as caught:

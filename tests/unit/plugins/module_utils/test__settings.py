@@ -80,9 +80,39 @@ def test_half_a_credential_set_names_the_missing_option(params, missing):
     assert "but %s" % missing in msg
 
 
-def test_half_pair_is_not_completed_from_the_environment():
+def test_half_pair_is_not_completed_from_the_environment_and_the_message_says_why():
     msg = _failure({"access_key": "a"}, {"HW_SECRET_KEY": "s"})
-    assert "secret_key" in msg
+    assert "access_key is set but secret_key is not; HW_SECRET_KEY in the environment is not used, since a " \
+           "credential set is taken whole from the task options or whole from the environment" in msg, msg
+
+
+def test_a_half_pair_with_nothing_in_the_environment_says_nothing_of_it():
+    assert "environment is not used" not in _failure({"access_key": "a"})
+
+
+@pytest.mark.parametrize("params, hint", [
+    ({"endpoint": "https://drs.example:8443/v5", "project_id": "p"}, "give endpoint without /v5, for example "
+                                                                     "https://drs.example:8443"),
+    ({"endpoint": "https://drs.example/gateway/v5/"}, "endpoint ends with /v5: the module adds /v5/... to it"),
+    ({"iam_endpoint": "https://iam.example/v3"}, "iam_endpoint ends with /v3: the module adds /v3/... to it"),
+])
+def test_an_endpoint_that_holds_the_api_version_is_refused_naming_the_path(params, hint):
+    assert hint in _failure(dict(AK_SK, **params))
+
+
+def test_a_gateway_path_before_the_api_version_is_kept():
+    assert _resolve(dict(AK_SK, endpoint="https://gw.example/drs", project_id="p")).endpoint == "https://gw.example/drs"
+
+
+@pytest.mark.parametrize("endpoints, hint", [
+    ({}, "to reach another host, set endpoint and iam_endpoint"),
+    ({"endpoint": "https://drs.example", "iam_endpoint": "https://iam.example"},
+     "the region also names the project at IAM: give the region id of the project (the endpoints are already set)"),
+])
+def test_a_region_that_is_no_region_id_gets_the_hint_that_fits(endpoints, hint):
+    msg = _failure(dict(AK_SK, region="cn_north_4", **endpoints))
+    assert "cn_north_4" in msg and hint in msg, msg
+    assert "set endpoint and iam_endpoint" not in msg or not endpoints, msg
 
 
 def test_no_credentials_is_an_error():
