@@ -154,12 +154,14 @@ class BatchListing(object):
             raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: %s" % (
                 LISTING, error.most, self.narrow))
         jobs, seen = [], set()
-        for _total_count, page in listed:
+        for asked, (_total_count, page) in zip(self.pagers, listed):
             for job in page:
                 # A job listed for two ids would be counted twice; an id that is not text is data, kept as it is.
                 key = job_id(job)
                 if isinstance(key, str):
-                    if key in seen:
+                    if key in seen or (asked is not None and key != asked):
+                        # ...and a job of another batch, which a service that ignored the filter would list, is
+                        # not one of the selection (a gate would commit it).
                         continue
                     seen.add(key)
                 jobs.append(job)
@@ -382,6 +384,11 @@ def reasons_summary(validation_failures, limit=3, name_batches=True):
 
 
 COMMITTING = "Committing DRS batch async job %s"
+# A commit needs write rights, which the read-only policy the listing's hint names does not give.
+_COMMIT_PERMISSION_HINT = ("the credentials may list but not commit: grant the IAM user a DRS policy with write "
+                           "rights (for example DRS FullAccess) for this region's project")
+COMMIT_HINTS = {"DRS.M00102": _COMMIT_PERMISSION_HINT, "DRS.M00103": _COMMIT_PERMISSION_HINT,
+                403: _COMMIT_PERMISSION_HINT}
 # The list call filters by async_job_id; a small page is plenty for one batch.
 READ_PAGE_SIZE = 10
 
@@ -414,7 +421,7 @@ def commit_batch(client, async_job_id, attempts=1, pause=None, language="en-us")
     attempt = 0
     while True:
         try:
-            payload = client.post_json(path, {"X-Language": language}, action)
+            payload = client.post_json(path, {"X-Language": language}, action, status_hints=COMMIT_HINTS)
         except ModuleFailure as error:
             attempt += 1
             repeat = _may_have_landed(error) and attempt < attempts
@@ -425,8 +432,16 @@ def commit_batch(client, async_job_id, attempts=1, pause=None, language="en-us")
             if job_status(job) == COMMITTED:
                 return None, job
             if not repeat or job_status(job) != VALIDATED:
-                raise ModuleFailure("%s. Read after this failure, the batch is %s, so the commit was not sent again" % (
-                    error.msg.rstrip("."), job_status(job) if job else "not listed"), job=job or {}, **error.result)
+                status = job_status(job) if job else "not listed"
+                if _may_have_landed(error) and job_status(job) == VALIDATED:
+                    what = "%d commit attempt%s sent and, read after the last, the batch is still %s (not " \
+                           "committed)" % (attempt, " was" if attempt == 1 else "s were", status)
+                else:
+                    what = "read after this failure, the batch is %s, so the commit was not sent again" % status
+                # Said before the hint, which stays the message's last part.
+                cause, hint = (error.msg.split(". Hint: ", 1) + [None])[:2]
+                raise ModuleFailure("%s; %s%s" % (cause.rstrip("."), what, (". Hint: " + hint) if hint else ""),
+                                    job=job or {}, **error.result)
             continue
         answer = payload.get("job") if isinstance(payload, dict) else None
         return (answer if isinstance(answer, dict) else {}), None
@@ -471,34 +486,35 @@ class DrsClient(object):
         """GET ``path`` on the DRS endpoint and return the parsed JSON body."""
         return self._request_json("GET", path, query, headers, action, retry=True)
 
-    def post_json(self, path, headers=None, action=None):
+    def post_json(self, path, headers=None, action=None, status_hints=None):
         """POST ``path`` (no body) once and return the parsed JSON body.
 
         Never retried here: a POST that failed on the way may still have landed, so its caller reads the
         state before sending it again. (A rejected expired token did not land: the login is renewed once.)
         """
-        return self._request_json("POST", path, None, headers, action, retry=False)
+        return self._request_json("POST", path, None, headers, action, retry=False, status_hints=status_hints)
 
-    def _request_json(self, method, path, query, headers, action, retry):
+    def _request_json(self, method, path, query, headers, action, retry, status_hints=None):
         headers = dict(headers or {})
         if self.signer is not None:
             headers["X-Project-Id"] = self.project_id
         token = self.password_login.current_token() if self.password_login else self.auth_token
         try:
-            response = self._send(method, path, query, headers, token, action, retry)
+            response = self._send(method, path, query, headers, token, action, retry, status_hints)
         except ApiError as error:
             # A token the module obtained is renewed once; a token the user gave is not ours to renew.
             if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
                 raise
-            response = self._send(method, path, query, headers, self.password_login.renew(token), action, retry)
+            response = self._send(method, path, query, headers, self.password_login.renew(token), action, retry,
+                                  status_hints)
         return parse_json(response, action, self.transport.scrub)
 
-    def _send(self, method, path, query, headers, token, action, retry):
+    def _send(self, method, path, query, headers, token, action, retry, status_hints=None):
         if token is not None:
             headers = dict(headers, **{"X-Auth-Token": token})
         sign = self.signer.sign if self.signer is not None else None
         return self.transport.send(method, self.endpoint, path, query=query, headers=headers, sign=sign,
-                                   action=action, retry=retry)
+                                   action=action, retry=retry, status_hints=status_hints)
 
 
 def build_client(settings, transport, clock):

@@ -124,9 +124,13 @@ def name_ids(ids):
     return ", ".join(list(ids[:NAMED_JOBS]) + (["and %d more" % (len(ids) - NAMED_JOBS)] if len(ids) > NAMED_JOBS else []))
 
 
-def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=()):
+COMMIT_BY_HAND = "commit it (DRS console or the batch commit API), then wait again"
+
+
+def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=(), how_to_commit=COMMIT_BY_HAND):
     """``missing_ids``: the batch ids asked for that matched no job, each counted as pending; ``committed_ids``:
-    the batches this run committed, which are not waiting for anyone to commit them."""
+    the batches this run committed, which are not waiting for anyone to commit them; ``how_to_commit``: the
+    hint for those that are."""
     missing_ids = list(missing_ids)
     if not jobs:
         matched = "no job matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
@@ -150,7 +154,6 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=(
                         COMMITTED))
     elif uncommitted:
         message += (". Hint: %d job%s passed validation but %s not committed; nothing commits a batch by itself: "
-                    "commit it (DRS console or the batch commit API), then wait again" % (
-                        len(uncommitted), "" if len(uncommitted) == 1 else "s",
-                        "is" if len(uncommitted) == 1 else "are"))
+                    "%s" % (len(uncommitted), "" if len(uncommitted) == 1 else "s",
+                            "is" if len(uncommitted) == 1 else "are", how_to_commit))
     return message

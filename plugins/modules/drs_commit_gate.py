@@ -358,6 +358,7 @@ class CommitGate(DrsModule):
     last_listing = NOTHING_LISTED
     validation_failures = ()
     committed = ()
+    status_before = {}
     would_wait_for = None
     started = deadline = None
     selected = listing = None
@@ -393,6 +394,13 @@ class CommitGate(DrsModule):
         if params["commit"]:
             # Only batches that passed: a wait that failed or timed out has raised, and nothing was committed.
             listing = self.wait(listing, VALIDATED)
+            clock, _sleep = self.wait_clock()
+            if clock() >= self.deadline and not self.check_mode:
+                # Slow answers can bring validation's end past the deadline: no commit goes out after it.
+                raise ModuleFailure("Timed out after %d seconds: every selected job passed validation, but only once "
+                                    "wait_timeout had run out, so nothing was committed. Hint: raise wait_timeout "
+                                    "(and check timeout and the network: the listings were slow), or run the gate "
+                                    "again" % (clock() - self.started))
             self.commit_validated(listing)
             if self.committed and not self.check_mode:
                 listing = None  # stale: the next look is made at once
@@ -411,7 +419,8 @@ class CommitGate(DrsModule):
 
     def refuse_unmatched(self, listing):
         params = self.params
-        filters = ", ".join("%s=%s" % (option, params[option]) for option in ("domain_name", "user_name")
+        filters = ", ".join("%s=%s" % (option, params[option] if params[option].strip() == params[option]
+                                       else repr(params[option])) for option in ("domain_name", "user_name")
                             if params[option])
         if listing.missing_ids:
             raise ModuleFailure("No batch async job matches async_job_id %s%s. Hint: check the ids, the filters, and the "
@@ -444,8 +453,13 @@ class CommitGate(DrsModule):
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
-            raise ModuleFailure(timeout_message(ended.last.jobs, status, clock() - self.started,
-                                                ended.last.missing_ids, committed_ids=self.committed))
+            message = timeout_message(ended.last.jobs, status, clock() - self.started, ended.last.missing_ids,
+                                      committed_ids=self.committed,
+                                      how_to_commit="set commit to true (commit_gate_commit in the role) to have the "
+                                                    "gate commit them")
+            if status != self.wanted:
+                message += ". Nothing was committed: the gate commits once every selected job passed validation"
+            raise ModuleFailure(message)
 
     def validation_failed(self, listing):
         """The failure naming the failed jobs, quoting the first reasons when batches are selected by id (the
@@ -465,8 +479,11 @@ class CommitGate(DrsModule):
         validating (a real run waits for them, and commits each that passes).
         """
         to_commit = (VALIDATED, VALIDATING) if self.check_mode else (VALIDATED,)
-        batches = list(collections.OrderedDict.fromkeys(
-            job_id(job) for job in listing.jobs if job_status(job) in to_commit and isinstance(job_id(job), str)))
+        statuses = collections.OrderedDict(
+            (job_id(job), job_status(job)) for job in listing.jobs
+            if job_status(job) in to_commit and isinstance(job_id(job), str) and self.selects(job))
+        batches = list(statuses)
+        self.status_before = statuses
         if self.check_mode or not batches:
             self.committed = batches
             return
@@ -485,13 +502,21 @@ class CommitGate(DrsModule):
         self.committed = [async_job_id for async_job_id, error in zip(batches, errors) if error is None]
         failed = [(async_job_id, error) for async_job_id, error in zip(batches, errors) if error is not None]
         if failed:
-            message = "%s could not be committed: %s" % (_plural(len(failed), "batch", "batches"), failed[0][1].msg)
+            message = "%s could not be committed (%s): %s" % (
+                _plural(len(failed), "batch", "batches"), name_ids([batch for batch, _error in failed]),
+                failed[0][1].msg)
             if self.committed:
                 message += "; committed: %s" % name_ids(self.committed)
             # The failed commit's HTTP facts (status_code, error_code, request_id), not its batch: jobs has it.
             facts = dict((key, value) for key, value in failed[0][1].result.items() if key != "job")
             raise ModuleFailure(message.rstrip(".") + ". Hint: run the gate again: it commits only what still waits "
                                 "for a commit", **facts)
+
+    def selects(self, job):
+        """Whether a listed job matches the filters: a service that ignored one must not have the gate commit
+        the batches it listed by mistake (the listing already keeps only the selected ids)."""
+        return all(job.get(option) == self.params[option] for option in ("domain_name", "user_name")
+                   if self.params[option])
 
     def describe(self, listing):
         """The result keys, also on failure: every count describes every selected job."""
@@ -503,7 +528,7 @@ class CommitGate(DrsModule):
                       validation_failures=list(self.validation_failures),
                       committed_async_job_ids=list(self.committed), wait_for_status=self.wanted,
                       elapsed_seconds=elapsed,
-                      diff=dict(before=dict((batch, VALIDATED) for batch in self.committed),
+                      diff=dict(before=dict((batch, self.status_before.get(batch)) for batch in self.committed),
                                 after=dict((batch, COMMITTED) for batch in self.committed)))
         if self.would_wait_for is not None:
             result["would_wait_for"] = self.would_wait_for

@@ -78,7 +78,9 @@ def test_a_failed_batch_fails_quoting_its_reasons(table_run):
     assert "could not be read" not in failed["msg"]
     assert failed["validation_failures"] and failed["validation_failures"][0]["async_job_id"] == "failed"
     reasons = [reason for task in failed["validation_failures"][0]["tasks"] for reason in task["reasons"]]
-    assert reasons and reasons[0] in failed["msg"]
+    # The first specific reason (the precheck item, not the line summing the prechecks up), once, after its task.
+    assert reasons and "task mysql-to-mysql-failed-1: %s" % reasons[1].rstrip(".") in failed["msg"], failed["msg"]
+    assert "failed: task" not in failed["msg"], failed["msg"]  # the batch is named once, by the message itself
 
 
 @pytest.mark.smoke

@@ -180,8 +180,18 @@ def test_a_commit_that_keeps_failing_stops_after_max_retries(run, drs):
     seed_batch(drs, VALIDATED)
     drs.faults({"route": "commit", "status": 503, "error_code": "APIGW.0203", "error_msg": "Busy.", "count": 5})
     outcome = run({"async_job_id": BATCH})
-    assert_failed(outcome, "not sent again", keys=COMMIT_KEYS, error_code="APIGW.0203")
+    msg = assert_failed(outcome, "; 3 commit attempts were sent and, read after the last, the batch is still "
+                        "AUTO_PARAM_VALIDATE_SUCCESS (not committed). Hint: ", keys=COMMIT_KEYS, error_code="APIGW.0203")
+    assert "not sent again" not in msg, msg
     assert len(drs.commit_calls()) == 3  # max_retries 2: three attempts, no more
+
+
+def test_a_commit_refused_for_lack_of_rights_names_a_policy_that_can_commit(run, drs):
+    seed_batch(drs, VALIDATED)
+    drs.faults({"route": "commit", "status": 403, "error_code": "DRS.M00102", "error_msg": "No permission.",
+                "count": 1})
+    msg = assert_failed(run({"async_job_id": BATCH}), "DRS FullAccess", "not sent again", keys=COMMIT_KEYS)
+    assert "ReadOnlyAccess" not in msg, msg
 
 
 def test_a_rejected_commit_is_not_sent_again(run, drs):

@@ -5,12 +5,15 @@ each listing of the gate is one list call per id), so a wait takes as many polls
 """
 
 import json
+import time
 
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.modules import drs_commit_gate
 
+from fake_session import FakeSession, make_response  # pylint: disable=import-error
 from module_args import run_main  # pylint: disable=import-error
+from support.fake_clock import FakeClock  # pylint: disable=import-error
 from support.drs_statuses import COMMITTED, VALIDATED, VALIDATING  # pylint: disable=import-error
 from support.jobs import make_jobs  # pylint: disable=import-error
 from support.module_failures import GATE_KEYS, assert_failed  # pylint: disable=import-error
@@ -56,7 +59,8 @@ def test_a_failed_validation_during_the_wait_commits_nothing(gate, drs):
 
 def test_a_timed_out_wait_for_validation_commits_nothing(gate, drs):
     outcome = gate(dict(validate_after_calls=NEVER), commit=True, wait_timeout=30)
-    assert_failed(outcome, "Timed out after 30 seconds", keys=GATE_KEYS, committed_async_job_ids=[])
+    assert_failed(outcome, "Timed out after 30 seconds", "Nothing was committed", keys=GATE_KEYS,
+                  committed_async_job_ids=[])
     assert "drs_commit" not in drs.routes(), drs.routes()
 
 
@@ -82,6 +86,9 @@ def test_check_mode_looks_once_and_reports_what_it_would_wait_for(gate, drs, com
     assert sorted(result["committed_async_job_ids"]) == (BATCH_IDS if commit else [])
     assert result["changed"] is commit
     assert result["summary"].startswith("checked (not waited for) after ")
+    # The diff shows each batch's status as listed, and the one a real run would bring.
+    assert result["diff"]["before"] == (dict.fromkeys(BATCH_IDS, VALIDATED if validated else VALIDATING) if commit
+                                        else {})
 
 
 def test_check_mode_still_stops_on_a_failed_validation(gate, drs):
@@ -108,12 +115,13 @@ def test_a_timeout_after_its_own_commits_says_they_were_sent_not_to_commit_by_ha
 
 
 @pytest.mark.parametrize("return_jobs, kept", [("all", 3), ("unfinished", 2), ("none", 0)])
-def test_return_jobs_keeps_what_it_says_and_the_counts_cover_every_job(clean_environment, drs, return_jobs,  # noqa
-                                                                      kept):  # pylint: disable=unused-argument
+def test_return_jobs_keeps_what_it_says_and_the_counts_cover_every_job(  # pylint: disable=unused-argument
+        clean_environment, drs, return_jobs, kept):
     drs.seed(make_jobs(3, statuses=(COMMITTED, VALIDATED, VALIDATED), prefix="gate"))
     outcome = run_main(drs_commit_gate.main, dict(drs.options(), async_job_ids=BATCH_IDS, return_jobs=return_jobs,
                                                   wait_timeout=1, wait_sleep=1), session=drs.session)
-    assert_failed(outcome, "Timed out", "2 jobs passed validation but are not committed", keys=GATE_KEYS)
+    assert_failed(outcome, "Timed out", "2 jobs passed validation but are not committed",
+                  "set commit to true (commit_gate_commit in the role)", keys=GATE_KEYS)
     assert len(outcome.result["jobs"]) == kept and outcome.result["total_count"] == 3
     assert outcome.result["status_counts"][VALIDATED] == 2
     assert all(job["status"] != COMMITTED for job in outcome.result["jobs"]) or return_jobs == "all"
@@ -154,3 +162,51 @@ def test_what_matches_nothing_is_named_after_one_look(gate, args, phrase):
     outcome = gate({}, **args)
     assert_failed(outcome, phrase, keys=GATE_KEYS)
     assert outcome.result["request_stats"]["polls"] == 1 and outcome.clock.sleeps == []
+
+
+def lax_service(clock=None, slow_seconds=0):
+    """A FakeSession for a service that ignores the list call's filters (it lists every batch of the project)
+    and commits what it is asked to; ``slow_seconds`` of the fake clock pass with every listing."""
+    batches = make_jobs(3, statuses=(VALIDATED,), users=("migration-bot",), prefix="gate")
+
+    def handle(call):
+        if call.method == "GET":
+            if clock is not None:
+                clock.now += slow_seconds
+            return make_response(200, {"total_count": len(batches), "jobs": batches})
+        batch = call.path.split("/")[-2]
+        for job in batches:
+            if job["async_job_id"] == batch:
+                job["status"] = COMMITTED
+        return make_response(200, {"job": {"async_job_id": batch, "status": COMMITTED, "msg": ""}})
+
+    return FakeSession(handle)
+
+
+def test_a_service_that_ignores_the_id_filter_never_has_other_batches_committed(  # pylint: disable=unused-argument
+        clean_environment, drs):
+    session = lax_service()
+    outcome = run_main(drs_commit_gate.main, dict(drs.options("token"), async_job_ids=["gate-001"], commit=True),
+                       session=session)
+    assert outcome.result["passed"], outcome.result.get("msg")
+    assert [call.path.split("/")[-2] for call in session.calls if call.method == "POST"] == ["gate-001"]
+    assert [job["async_job_id"] for job in outcome.result["jobs"]] == ["gate-001"]
+
+
+def test_a_service_that_ignores_the_user_filter_never_has_other_users_batches_committed(  # pylint: disable=W0613
+        clean_environment, drs):
+    session = lax_service()
+    outcome = run_main(drs_commit_gate.main, dict(drs.options("token"), user_name="dba-li", commit=True,
+                                                  wait_timeout=5), session=session)
+    assert [call for call in session.calls if call.method == "POST"] == []
+    assert outcome.result["committed_async_job_ids"] == []
+
+
+def test_no_commit_goes_out_once_the_deadline_has_passed(clean_environment, drs):  # pylint: disable=unused-argument
+    clock = FakeClock(wall=time.time)
+    session = lax_service(clock, slow_seconds=50)
+    outcome = run_main(drs_commit_gate.main, dict(drs.options("token"), async_job_ids=BATCH_IDS, commit=True,
+                                                  wait_timeout=10), session=session, clock=clock)
+    assert_failed(outcome, "passed validation, but only once wait_timeout had run out, so nothing was committed",
+                  keys=GATE_KEYS, committed_async_job_ids=[])
+    assert [call for call in session.calls if call.method == "POST"] == []
