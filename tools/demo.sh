@@ -19,7 +19,11 @@ if [ -z "${PY:-}" ]; then
         echo "demo: Python 3.12 or 3.13 is needed (ansible-core 2.21), on PATH or installed with pyenv" >&2
         exit 3
     }
-    echo "== preparing .venv/demo: ansible-core, requests, cryptography (the first time only; a minute or so)"
+    if [ -f "$repo/.venv/demo/.installed" ]; then
+        echo "== checking .venv/demo (ansible-core, requests, cryptography)"
+    else
+        echo "== preparing .venv/demo: ansible-core, requests, cryptography (the first time only; a minute or so)"
+    fi
     VENV_PROGRESS=1 ensure_venv "$repo/.venv/demo" "$python" "$repo/tools/requirements-demo.txt" \
         --constraint "$repo/tests/requirements/core-$(newest_final_release).txt"
     PY=$repo/.venv/demo/bin/python
