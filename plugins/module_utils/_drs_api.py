@@ -29,8 +29,10 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     NAMED_JOBS,
     VALIDATED,
     VALIDATE_FAILED,
+    count_statuses,
     job_id,
     job_status,
+    jobs_to_return,
 )
 
 
@@ -135,8 +137,10 @@ class BatchListing(object):
              "and limit"
 
     def __init__(self, client, async_job_ids, query, language="en-us", page_size=1000, concurrency=10,
-                 throttle=None, offset=0, limit=None, narrow=NARROW):
-        self.concurrency, self.offset, self.limit, self.narrow = concurrency, offset, limit, narrow
+                 throttle=None, offset=0, limit=None, narrow=NARROW, stats=None):
+        self.concurrency, self.offset, self.limit, self.narrow, self.stats = concurrency, offset, limit, narrow, stats
+        # The last complete listing, which a failure still reports (an until loop reads its keys).
+        self.last = NOTHING_LISTED
         self.pagers = collections.OrderedDict()
         queries = async_job_ids or [None]
         for async_job_id in queries:
@@ -167,7 +171,21 @@ class BatchListing(object):
                 jobs.append(job)
         missing = [async_job_id for async_job_id, (total_count, page) in zip(self.pagers, listed)
                    if async_job_id is not None and not page and not total_count]
-        return Listing(jobs, sum(total_count or 0 for total_count, _page in listed), missing)
+        self.last = Listing(jobs, sum(total_count or 0 for total_count, _page in listed), missing)
+        if self.stats is not None:
+            self.stats.add("polls")
+        return self.last
+
+
+def listing_result(listing, return_jobs, wanted_status, validation_failures=(), would_wait_for=None):
+    """The result keys of a listing that every module reading batches returns, on failure too:
+    ``total_count`` and ``status_counts`` describe every listed job, ``jobs`` those ``return_jobs`` keeps."""
+    result = dict(jobs=jobs_to_return(listing.jobs, return_jobs, wanted_status), total_count=listing.total_count or 0,
+                  status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
+                  validation_failures=list(validation_failures))
+    if would_wait_for is not None:
+        result["would_wait_for"] = would_wait_for
+    return result
 
 
 def failed_batch_ids(listing):

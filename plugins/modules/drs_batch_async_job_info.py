@@ -474,6 +474,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     NOTHING_LISTED,
     BatchListing,
     failed_batch_ids,
+    listing_result,
     read_failed_batches,
     reasons_summary,
     selected_ids,
@@ -485,9 +486,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     all_satisfy,
     any_failed,
     contradiction,
-    count_statuses,
     failure_message,
-    jobs_to_return,
     pending_ids,
     timeout_message,
 )
@@ -522,8 +521,7 @@ class BatchAsyncJobInfo(DrsModule):
         failure_details=dict(type="bool", default=True),
     )
     module_kwargs = dict(mutually_exclusive=[("async_job_id", "async_job_ids")])
-    # The last complete listing and the reasons read, which a failure still reports (an until loop reads them).
-    last_listing = NOTHING_LISTED
+    # The reasons read, which a failure still reports with the last listing (an until loop reads them).
     validation_failures = ()
     # The batch ids asked for (async_job_id or async_job_ids), or None for a listing by filters only.
     selected = None
@@ -543,10 +541,10 @@ class BatchAsyncJobInfo(DrsModule):
             self.client, self.selected, dict((option, params[option]) for option in QUERY_OPTIONS
                                              if params[option] is not None),
             params["language"], params["page_size"], params["page_concurrency"], self.throttle, params["offset"],
-            params["limit"])
+            params["limit"], stats=self.stats)
         wanted = params["wait_for_status"]
         if not wanted:
-            listing = self.list_jobs()
+            listing = self.listing()
             return self.describe(listing, self.read_reasons(listing, warn=True)[0])
         clock, sleep = self.wait_clock()
         timeout, interval = self.wait_settings()
@@ -556,7 +554,7 @@ class BatchAsyncJobInfo(DrsModule):
 
         if self.check_mode:
             # A look, never a wait: a failure still fails, and what a real run would wait for is reported.
-            listing = self.list_jobs()
+            listing = self.listing()
             if any_failed(listing.jobs):
                 raise self.validation_failed(listing)
             if not reached(listing):
@@ -564,7 +562,7 @@ class BatchAsyncJobInfo(DrsModule):
                                                      timeout)
             return self.describe(listing)
         try:
-            listing = wait_until(self.list_jobs, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+            listing = wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
                                  timeout=timeout, interval=interval, clock=clock, sleep=sleep)
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
@@ -581,12 +579,6 @@ class BatchAsyncJobInfo(DrsModule):
             raise ModuleFailure(problem)
         self.check_wait_options(params["wait_for_status"],
                                 "without wait_for_status: set wait_for_status to wait")
-
-    def list_jobs(self):
-        """Every selected job at once (bounded by page_concurrency), on this run's one session and token."""
-        self.last_listing = self.listing()
-        self.stats.add("polls")
-        return self.last_listing
 
     def validation_failed(self, listing):
         failures, unread = self.read_reasons(listing)
@@ -606,18 +598,12 @@ class BatchAsyncJobInfo(DrsModule):
         self.validation_failures = failures
         return failures, unread
 
-    def describe(self, listing, validation_failures=None):
-        """The result: ``status_counts`` and ``total_count`` always describe every listed job."""
-        returned = jobs_to_return(listing.jobs, self.params["return_jobs"], self.params["wait_for_status"] or COMMITTED)
-        result = dict(changed=False, jobs=returned, total_count=listing.total_count or 0,
-                      status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
-                      validation_failures=list(validation_failures or []))
-        if self.would_wait_for is not None:
-            result["would_wait_for"] = self.would_wait_for
-        return result
+    def describe(self, listing, validation_failures=()):
+        return dict(listing_result(listing, self.params["return_jobs"], self.params["wait_for_status"] or COMMITTED,
+                                   validation_failures, self.would_wait_for), changed=False)
 
     def result_on_failure(self):
-        return self.describe(self.last_listing, self.validation_failures)
+        return self.describe(self.listing.last if self.listing else NOTHING_LISTED, self.validation_failures)
 
 
 def main(session=None, clock=None, sleep=None):

@@ -291,6 +291,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     NOTHING_LISTED,
     BatchListing,
     commit_batch,
+    listing_result,
     read_failed_batches,
     reasons_summary,
     selected_ids,
@@ -302,11 +303,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
-    count_statuses,
     failure_message,
     job_id,
     job_status,
-    jobs_to_return,
     name_ids,
     pending_ids,
     timeout_message,
@@ -336,6 +335,13 @@ ROLE_VARIABLES = dict(async_job_ids="commit_gate_async_job_ids", domain_name="co
                       page_concurrency="commit_gate_page_concurrency")
 
 
+SELECTING = ("async_job_ids", "domain_name", "user_name")
+
+
+def _either(names):
+    return "%s or %s" % (", ".join(names[:-1]), names[-1])
+
+
 def _plural(count, noun, plural=None):
     return "%d %s" % (count, noun if count == 1 else (plural or noun + "s"))
 
@@ -354,8 +360,7 @@ class CommitGate(DrsModule):
         page_concurrency=dict(type="int", default=10),
         language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
     )
-    # What a failure still reports: the last listing, the reasons read, the batches committed.
-    last_listing = NOTHING_LISTED
+    # What a failure still reports with the last listing: the reasons read, the batches committed.
     validation_failures = ()
     committed = ()
     status_before = {}
@@ -375,9 +380,9 @@ class CommitGate(DrsModule):
         if params["async_job_ids"] is not None:
             self.selected = selected_ids(params["async_job_ids"], self.option_name("async_job_ids"))
         elif not params["domain_name"] and not params["user_name"]:
-            raise ModuleFailure("Select the jobs to gate on with async_job_ids, domain_name or user_name "
-                                "(commit_gate_async_job_ids, commit_gate_domain_name or commit_gate_user_name in the "
-                                "role): the gate never waits for every job of the project")
+            raise ModuleFailure("Select the jobs to gate on with %s (%s in the role): the gate never waits for every "
+                                "job of the project" % (_either(SELECTING), _either([ROLE_VARIABLES[option]
+                                                                                     for option in SELECTING])))
         self.check_wait_options(True)
         clock, _sleep = self.wait_clock()
         self.started = clock()
@@ -386,8 +391,8 @@ class CommitGate(DrsModule):
         query = dict((option, params[option]) for option in ("domain_name", "user_name") if params[option])
         self.listing = BatchListing(self.client, self.selected, query, params["language"], params["page_size"],
                                     params["page_concurrency"], self.throttle,
-                                    narrow="select fewer batches, by async_job_ids or user_name")
-        listing = self.look()
+                                    narrow="select fewer batches, by async_job_ids or user_name", stats=self.stats)
+        listing = self.listing()
         self.refuse_unmatched(listing)
         if any_failed(listing.jobs):
             raise self.validation_failed(listing)
@@ -412,11 +417,6 @@ class CommitGate(DrsModule):
             return "%s (%s in the role)" % (option, ROLE_VARIABLES[option])
         return option
 
-    def look(self):
-        self.last_listing = self.listing()
-        self.stats.add("polls")
-        return self.last_listing
-
     def refuse_unmatched(self, listing):
         params = self.params
         filters = ", ".join("%s=%s" % (option, params[option] if params[option].strip() == params[option]
@@ -440,14 +440,14 @@ class CommitGate(DrsModule):
             return listing
         clock, sleep = self.wait_clock()
         if self.check_mode:
-            listing = listing or self.look()
+            listing = listing or self.listing()
             if status == self.wanted and not reached(listing):
                 then = ", committing the batches that passed validation" if self.params["commit"] else ""
                 self.would_wait_for = self.skip_wait(status, pending_ids(listing.jobs, status, listing.missing_ids),
                                                      self.params["wait_timeout"], then)
             return listing
         try:
-            return wait_until(self.look, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+            return wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
                               timeout=max(0, self.deadline - clock()), interval=self.params["wait_sleep"],
                               clock=clock, sleep=sleep, first=listing)
         except WaitFailed as ended:
@@ -522,17 +522,12 @@ class CommitGate(DrsModule):
         """The result keys, also on failure: every count describes every selected job."""
         clock, _sleep = self.wait_clock()
         elapsed = round(clock() - self.started, 1) if self.started is not None else 0.0
-        result = dict(changed=bool(self.committed), total_count=listing.total_count or 0,
-                      jobs=jobs_to_return(listing.jobs, self.params.get("return_jobs"), self.wanted),
-                      status_counts=count_statuses(listing.jobs), missing_async_job_ids=list(listing.missing_ids),
-                      validation_failures=list(self.validation_failures),
-                      committed_async_job_ids=list(self.committed), wait_for_status=self.wanted,
-                      elapsed_seconds=elapsed,
-                      diff=dict(before=dict((batch, self.status_before.get(batch)) for batch in self.committed),
-                                after=dict((batch, COMMITTED) for batch in self.committed)))
-        if self.would_wait_for is not None:
-            result["would_wait_for"] = self.would_wait_for
-        return result
+        return dict(listing_result(listing, self.params.get("return_jobs"), self.wanted, self.validation_failures,
+                                   self.would_wait_for),
+                    changed=bool(self.committed), committed_async_job_ids=list(self.committed),
+                    wait_for_status=self.wanted, elapsed_seconds=elapsed,
+                    diff=dict(before=dict((batch, self.status_before.get(batch)) for batch in self.committed),
+                              after=dict((batch, COMMITTED) for batch in self.committed)))
 
     def summary(self, result, passed):
         """``passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
@@ -549,7 +544,7 @@ class CommitGate(DrsModule):
         return "; ".join(parts)
 
     def result_on_failure(self):
-        result = self.describe(self.last_listing)
+        result = self.describe(self.listing.last if self.listing else NOTHING_LISTED)
         result.update(passed=False, summary=self.summary(result, False))
         return result
 
