@@ -1,0 +1,117 @@
+"""Keys nobody types into a task: the SDK's credentials file, KooCLI profiles, ECS metadata with an agency (opt-in)
+and an agency assumed on top, each listing jobs against the emulator, with ``credential_source`` in the result.
+
+Every file lives in a temporary directory, HOME is empty (tests/support/ansible_env.py), and the metadata
+service is the emulator's on 127.0.0.1: no run reads a developer's files or reaches 169.254.169.254.
+"""
+
+import json
+import os
+
+import pytest
+
+from scenarios import Scenarios
+from secret_scan import assert_no_secret
+from support.jobs import make_jobs
+
+JOBS = make_jobs(7)
+
+
+def sdk_file(directory, state, temporary=False, mode=0o600, name="credentials"):
+    path = directory / name
+    keys = ("temporary_access_key", "temporary_secret_key") if temporary else ("access_key", "secret_key")
+    text = "[basic]\nak = %s\nsk = %s\n" % (state[keys[0]], state[keys[1]])
+    if temporary:
+        text += "security_token = %s\n" % state["security_token"]
+    path.write_text(text + "project_id = %s\n" % state["project_id"])
+    os.chmod(str(path), mode)
+    return str(path)
+
+
+def koocli_file(directory, state):
+    path = directory / "config.json"
+    path.write_text(json.dumps({"current": "work", "profiles": [
+        {"name": "work", "mode": "AKSK", "accessKeyId": state["access_key"], "secretAccessKey": state["secret_key"],
+         "region": state["region"], "projectId": state["project_id"]},
+        {"name": "sso", "mode": "SSO", "region": state["region"], "ssoAuth": {"stsToken": {
+            "accessKeyId": state["temporary_access_key"], "secretAccessKey": state["temporary_secret_key"],
+            "securityToken": state["security_token"]}}},
+    ]}))
+    os.chmod(str(path), 0o600)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def cases(module_ansible, start_module_emulator, tmp_path_factory):
+    scenarios = Scenarios(module_ansible, start_module_emulator)
+    shared = start_module_emulator(seed_jobs=JOBS)
+    state = shared.state
+    files = tmp_path_factory.mktemp("credential_files")
+    add = scenarios.add
+    add("sdk file", style="none", emulator=shared, project_id=None,
+        environment={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": sdk_file(files, state)})
+    add("sdk file with temporary keys", style="none", emulator=shared, project_id=None,
+        environment={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": sdk_file(files, state, True, name="temporary")})
+    add("sdk file readable by others", style="none", emulator=shared, project_id=None,
+        environment={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": sdk_file(files, state, mode=0o644, name="open")})
+    add("environment beats the sdk file", style="none", emulator=shared,
+        environment={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": str(files / "missing-but-unread"),
+                     "HW_ACCESS_KEY": state["access_key"], "HW_SECRET_KEY": state["secret_key"]})
+    config = koocli_file(files, state)
+    add("koocli current profile", style="none", emulator=shared, project_id=None, region=None,
+        environment={"HW_SHARED_CONFIG_FILE": config})
+    add("koocli sso profile", style="none", emulator=shared, project_id=None, koocli_config_file=config,
+        koocli_profile="sso")
+    add("nothing anywhere", style="none", emulator=shared)
+    add("task options", emulator=shared)
+    scenarios.run()
+    return scenarios
+
+
+def assert_listed(result, name):
+    assert not result.get("failed"), (name, result.get("msg"))
+    assert result["total_count"] == len(JOBS), name
+
+
+@pytest.mark.parametrize("name, source", [
+    ("sdk file", "credentials file %s [basic]"),
+    ("sdk file with temporary keys", "credentials file %s [basic]"),
+    ("koocli current profile", "KooCLI profile work (AKSK) in %s"),
+    ("koocli sso profile", "KooCLI profile sso (SSO) in %s"),
+])
+def test_each_file_source_lists_jobs_and_says_where_the_keys_came_from(cases, name, source):
+    result = cases.result(name)
+    assert_listed(result, name)
+    path = cases.cases[name][3].get("HUAWEICLOUD_SDK_CREDENTIALS_FILE") or cases.cases[name][3].get(
+        "HW_SHARED_CONFIG_FILE") or cases.cases[name][1].get("koocli_config_file")
+    assert result["credential_source"] == source % path
+
+
+def test_options_and_environment_keep_their_meaning_and_say_so(cases):
+    assert cases.result("task options")["credential_source"] == "task options (access_key, secret_key)"
+    result = cases.result("environment beats the sdk file")
+    assert_listed(result, "environment")
+    assert result["credential_source"] == "environment (HW_ACCESS_KEY, HW_SECRET_KEY)"
+
+
+@pytest.mark.smoke
+@pytest.mark.expected_warnings(r"Permissions 0644 for .* are too open")
+def test_a_file_others_can_read_works_with_a_warning(ansible, emulator, tmp_path):
+    path = sdk_file(tmp_path, emulator.state, mode=0o644)
+    run = ansible.adhoc({"endpoint": emulator.state["url"], "ca_path": emulator.state["ca_path"],
+                         "region": emulator.state["region"], "iam_endpoint": emulator.state["url"]},
+                        env={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": path})
+    assert "Permissions 0644 for %s are too open" % path in run.output
+    assert run.module_result()["credential_source"] == "credentials file %s [basic]" % path
+
+
+def test_nothing_found_lists_every_source(cases):
+    result = cases.result("nothing anywhere")
+    assert result.get("failed")
+    assert "No credentials given or found" in result["msg"] and "~/.huaweicloud/credentials" in result["msg"]
+    assert result["credential_source"] is None
+
+
+def test_no_secret_of_any_file_in_the_output(cases):
+    emulator = cases.cases["sdk file"][0]
+    assert_no_secret([cases.run_result.output, cases.run_result.results_text()], emulator)
