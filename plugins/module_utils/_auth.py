@@ -460,7 +460,7 @@ class EcsMetadataKeys(TemporaryKeys):
             if error.status_code in (404, 405, 503):
                 return None
             raise
-        token = answer.text().strip()
+        token = answer.text.strip()
         self.transport.secrets.add(token)
         return token or None
 
@@ -476,7 +476,7 @@ class EcsMetadataKeys(TemporaryKeys):
         except ApiError as error:
             if error.status_code != 401:
                 raise
-            if _NO_AGENCY in error.msg:
+            if _NO_AGENCY in (getattr(error, "body_text", None) or "") or _NO_AGENCY in error.msg:
                 raise ModuleFailure("This ECS has no agency: its metadata service answered HTTP 401 \"%s\". Hint: "
                                     "bind an agency that may use DRS to the ECS (console: the ECS, Management "
                                     "Information, Agency), or give other credentials" % _NO_AGENCY,
