@@ -64,6 +64,21 @@ def cases(module_ansible, start_module_emulator, tmp_path_factory):
         koocli_profile="sso")
     add("nothing anywhere", style="none", emulator=shared)
     add("task options", emulator=shared)
+    metadata = start_module_emulator(seed_jobs=JOBS, metadata=True)
+    add("ecs metadata option", style="none", emulator=metadata, project_id=None, ecs_metadata=True,
+        ecs_metadata_url=metadata.state["metadata_url"])
+    add("ecs metadata environment", style="none", emulator=metadata,
+        environment={"HWCLOUD_DRS_ECS_METADATA": "true",
+                     "HWCLOUD_DRS_ECS_METADATA_URL": metadata.state["metadata_url"]})
+    no_agency = start_module_emulator(metadata=True, metadata_mode="no-agency")
+    add("ecs without agency", style="none", emulator=no_agency, ecs_metadata=True,
+        ecs_metadata_url=no_agency.state["metadata_url"])
+    add("assumed agency, environment", emulator=shared, project_id=None,
+        environment={"HW_ASSUME_ROLE_AGENCY_NAME": state["agency_name"],
+                     "HW_ASSUME_ROLE_DOMAIN_NAME": state["agency_domain_name"], "HW_ASSUME_ROLE_DURATION": "3600"})
+    add("assumed agency on metadata keys", style="none", emulator=metadata, project_id=None, ecs_metadata=True,
+        ecs_metadata_url=metadata.state["metadata_url"], assume_agency_name=state["agency_name"],
+        assume_agency_domain_name=state["agency_domain_name"])
     scenarios.run()
     return scenarios
 
@@ -115,3 +130,54 @@ def test_nothing_found_lists_every_source(cases):
 def test_no_secret_of_any_file_in_the_output(cases):
     emulator = cases.cases["sdk file"][0]
     assert_no_secret([cases.run_result.output, cases.run_result.results_text()], emulator)
+
+
+@pytest.mark.parametrize("name, source", [
+    ("ecs metadata option", "ECS metadata (agency)"),
+    ("ecs metadata environment", "ECS metadata (agency)"),
+    ("assumed agency, environment", "agency drs_admin_agency of domain agency-owner-domain assumed with task options "
+                                    "(access_key, secret_key)"),
+    ("assumed agency on metadata keys", "agency drs_admin_agency of domain agency-owner-domain assumed with ECS "
+                                        "metadata (agency)"),
+])
+def test_keys_nobody_stored_list_jobs(cases, name, source):
+    result = cases.result(name)
+    assert_listed(result, name)
+    assert result["credential_source"] == source
+
+
+def test_an_ecs_without_an_agency_is_told_so(cases):
+    result = cases.result("ecs without agency")
+    assert result.get("failed") and "This ECS has no agency" in result["msg"]
+    assert cases.stats("ecs without agency")["list_calls"] == 0
+
+
+def test_no_temporary_key_in_the_output(cases):
+    for name in ("ecs metadata option", "assumed agency, environment"):
+        assert_no_secret([cases.run_result.output, cases.run_result.results_text()], cases.cases[name][0])
+
+
+def test_keys_that_live_20_seconds_survive_a_60_second_wait(module_ansible, start_module_emulator):
+    """Real time: each emulator validates its jobs 50 seconds after it started and commits them at 60; keys of the
+    metadata service and of assume_role live 20 seconds. Counts, not timings, are asserted."""
+    scenarios = Scenarios(module_ansible, start_module_emulator)
+    lifecycle = {"seed_jobs": make_jobs(2, statuses=("ASYNC_JOB_VALIDATING",)), "validate_after_seconds": 50,
+                 "auto_commit_after_seconds": 60}
+    wait = {"wait_for_status": "COMMIT_SUCCESS", "wait_sleep": 5, "wait_timeout": 300}
+    metadata = start_module_emulator(metadata=True, metadata_key_ttl_seconds=20, **lifecycle)
+    scenarios.add("metadata", style="none", emulator=metadata, ecs_metadata=True,
+                  ecs_metadata_url=metadata.state["metadata_url"], **wait)
+    assumed = start_module_emulator(assumed_key_ttl_seconds=20, **lifecycle)
+    scenarios.add("assumed", emulator=assumed, assume_agency_name=assumed.state["agency_name"],
+                  assume_agency_domain_name=assumed.state["agency_domain_name"], **wait)
+    scenarios.run()
+    for name, route in (("metadata", "metadata_keys"), ("assumed", "iam_assume_role")):
+        result, stats = scenarios.result(name), scenarios.stats(name)
+        assert not result.get("failed"), (name, result.get("msg"))
+        assert result["status_counts"]["COMMIT_SUCCESS"] == 2 and result["request_stats"]["polls"] >= 2
+        renewals = stats["routes"][route] - 1
+        # Keys that live 20 seconds are fetched again with a third of their life left: about 4 renewals in 60
+        # seconds; at least 2 even when ansible took long to start on a loaded machine (the wait is shorter then).
+        assert renewals >= 2, (name, stats["routes"])
+        assert "renewed %d times" % renewals in result["credential_source"], result["credential_source"]
+        assert "401" not in stats["statuses"], (name, stats["statuses"])
