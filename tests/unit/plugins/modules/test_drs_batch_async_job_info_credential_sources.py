@@ -218,3 +218,12 @@ def test_assumed_keys_that_live_20_seconds_are_renewed_during_a_60_second_wait(e
     renewals = service.routes()["iam_assume_role"] - 1
     assert renewals >= 2 and ", renewed %d times assumed with" % renewals in result["credential_source"]
     assert service.stats()["statuses"].get("401") is None
+
+
+def test_a_metadata_service_that_drops_the_connection_fails_fast_naming_it(emulators):
+    service = metadata_service(emulators)
+    service.faults({"route": "metadata", "drop": True, "count": 10})
+    result = run(service, metadata_options(service)).result
+    assert result["failed"] and "ECS or BMS" in result["msg"] and "ecs_metadata_url" in result["msg"]
+    # The token PUT once, never retried (as the SDK, a connection that fails is no "old service"): no keys call.
+    assert service.routes() == {"metadata_token": 1}
