@@ -449,7 +449,7 @@ class EcsMetadataKeys(TemporaryKeys):
             raise
         except ModuleFailure as failure:
             # A connection that fails: the transport's hint names the DRS endpoints, not this one.
-            raise ModuleFailure("%s. Hint: %s" % (failure.msg.split(". Hint: ")[0], _METADATA_HINT))
+            raise ModuleFailure("%s. Hint: %s" % (failure.msg.split(". Hint: ", 1)[0], _METADATA_HINT))
 
     def _new_metadata_token(self):
         self.asked_for_token = True

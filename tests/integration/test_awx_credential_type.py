@@ -50,12 +50,12 @@ def run_job(tmp_path, emulator, injected_environment):
     (private / "inventory" / "hosts").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
     state = emulator.state
+    listing = {"name": "List the batches", "register": "listed",
+               "hwcloud.drs.drs_batch_async_job_info": {"endpoint": state["url"], "iam_endpoint": state["url"],
+                                                        "ca_path": state["ca_path"]}}
+    saying = {"name": "Say where the keys came from", "ansible.builtin.debug": {"var": "listed.credential_source"}}
     (private / "project" / "list.yml").write_text(yaml.safe_dump([{
-        "hosts": "localhost", "gather_facts": False, "tasks": [{
-            "name": "List the batches", "register": "listed",
-            "hwcloud.drs.drs_batch_async_job_info": {"endpoint": state["url"], "iam_endpoint": state["url"],
-                                                    "ca_path": state["ca_path"]}},
-            {"name": "Say where the keys came from", "ansible.builtin.debug": {"var": "listed.credential_source"}}]}]))
+        "hosts": "localhost", "gather_facts": False, "tasks": [listing, saying]}]))
     (private / "env").mkdir(exist_ok=True)
     (private / "env" / "envvars").write_text(yaml.safe_dump(injected_environment))
     environment = isolated_environment(tmp_path / "ansible")

@@ -202,8 +202,8 @@ def test_the_metadata_address_is_configurable_and_the_task_can_switch_the_enviro
 @pytest.mark.parametrize("params, environ, words", [
     ({}, {"HWCLOUD_DRS_ECS_METADATA": "maybe"}, ["HWCLOUD_DRS_ECS_METADATA", "true or false"]),
     ({"ecs_metadata": True, "ecs_metadata_url": "ftp://x"}, {}, ["ecs_metadata_url", "http://"]),
-    ({"ecs_metadata": True, "access_key": "a", "secret_key": "s"}, {}, ["More than one", "ecs_metadata",
-                                                                         "access_key"]),
+    ({"ecs_metadata": True, "access_key": "a", "secret_key": "s"}, {},
+     ["More than one", "ecs_metadata", "access_key"]),
 ])
 def test_bad_metadata_settings_fail_naming_them(params, environ, words):
     msg = failure(params, environ)
