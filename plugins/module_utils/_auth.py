@@ -544,5 +544,8 @@ def build_credential(settings, transport, clock=time.time, metadata_transport=No
     credential = CREDENTIAL_KINDS[settings.credentials.kind].from_settings(settings, transport, clock,
                                                                            metadata_transport)
     if settings.agency is not None:
+        if isinstance(credential, PasswordLogin):
+            # project_id names the agency's project, in another account: the login is scoped by region name.
+            credential.project_id = None
         credential = AssumedAgency(credential, transport, settings.iam_endpoint, settings.agency, clock)
     return credential

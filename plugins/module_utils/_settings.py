@@ -608,14 +608,17 @@ def resolve_settings(params, environ):
     # A credentials file or a KooCLI profile may name the project, IAM and the region; options and the
     # environment still come first.
     hints = credentials.found.hints if credentials.found is not None else {}
+    agency = _pick_agency(params, environ, credentials)
     for option in ("region", "project_id", "iam_endpoint"):
+        # The file's project belongs to the account of its keys, not to an agency's: that one is looked up.
+        if option == "project_id" and agency is not None:
+            continue
         if not settings[option] and hints.get(option):
             settings[option] = str(hints[option]).strip()
             if option == "region":
                 check_region(settings["region"])
             elif option == "project_id":
                 check_path_segment("project_id (from %s)" % credentials.description, settings["project_id"])
-    agency = _pick_agency(params, environ, credentials)
     metadata_url = None
     if credentials.kind == "ecs_metadata":
         metadata_url = params.get("ecs_metadata_url") or environ.get(ENVIRONMENT_VARIABLES["ecs_metadata_url"][0]) \

@@ -164,6 +164,13 @@ def test_a_koocli_profile_with_an_agency_assumes_it(tmp_path):
     assert (settings.agency.agency_name, settings.agency.domain_name) == ("drs_admin", "other-domain")
 
 
+def test_with_an_agency_the_files_project_is_not_taken_it_belongs_to_the_keys_account(tmp_path):
+    path = write_sdk_file(tmp_path / "credentials")
+    settings = resolve({"assume_agency_name": "a", "assume_agency_domain_name": "d"},
+                       {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": str(path)})
+    assert settings.project_id is None and settings.iam_endpoint == "https://iam.example"
+
+
 def test_a_koocli_profile_beside_keys_in_the_same_level_is_an_error(tmp_path):
     path = write_koocli(tmp_path / "config.json")
     msg = failure(environ={"HW_SHARED_CONFIG_FILE": str(path), "HW_ACCESS_KEY": "a", "HW_SECRET_KEY": "s"})

@@ -193,6 +193,16 @@ def test_an_agency_assumed_with_any_base_lists_with_its_keys(emulators, style):
     assert "Access=%s," % keys["access"] in service.list_calls()[0].headers["Authorization"]
 
 
+def test_a_password_login_that_assumes_an_agency_is_scoped_by_region_not_by_the_agencys_project(emulators):
+    service = emulators.service()
+    service.seed(make_jobs(1))
+    args = agency_options(service, "password", project_id=service.state["project_id"])
+    result = run(service, args).result
+    assert not result.get("failed"), result.get("msg")
+    login = [call for call in service.calls if call.path == "/v3/auth/tokens"][0]
+    assert b'"scope": {"project": {"name": "cn-north-4"}}' in login.data
+
+
 def test_an_agency_assumed_on_metadata_keys(emulators):
     service = metadata_service(emulators)
     result = run(service, metadata_options(service, project_id=None, assume_agency_name=service.state["agency_name"],
