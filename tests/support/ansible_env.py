@@ -40,12 +40,12 @@ def collections_path(workdir):
 def isolated_environment(workdir, collections=None, inventory=None):
     """``os.environ`` without the caller's ansible, credential and proxy settings, plus a private ansible home.
 
-    ``workdir`` receives ``ansible.cfg`` (empty), ``home/`` (HOME, empty) and ``ansible_home/``; ``collections`` defaults to
+    ``workdir`` receives ``ansible.cfg`` (empty), ``user_home/`` (HOME, empty) and ``ansible_home/``; ``collections`` defaults to
     :func:`collections_path`; ``inventory`` (a path) becomes ANSIBLE_INVENTORY when given.
     """
     workdir = Path(workdir)
     # An empty HOME: no run reads the developer's ~/.huaweicloud/credentials or ~/.hcloud/config.json.
-    user_home = workdir / "home"
+    user_home = workdir / "user_home"
     user_home.mkdir(parents=True, exist_ok=True)
     home = workdir / "ansible_home"
     for sub in ("local_tmp", "remote_tmp"):
@@ -64,6 +64,8 @@ def isolated_environment(workdir, collections=None, inventory=None):
         "ANSIBLE_HOME": str(home),
         "ANSIBLE_LOCAL_TEMP": str(home / "local_tmp"),
         "ANSIBLE_REMOTE_TEMP": str(home / "remote_tmp"),
+        # Absolute: async_status would look in ~/.ansible_async of the user, not of the HOME above.
+        "ANSIBLE_ASYNC_DIR": str(home / "async"),
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
