@@ -110,14 +110,17 @@ def test_options_and_environment_keep_their_meaning_and_say_so(cases):
 
 
 @pytest.mark.smoke
-@pytest.mark.expected_warnings(r"Permissions 0644 for .* are too open")
+# Older releases wrap a long warning over several lines: the pattern matches its first one.
+@pytest.mark.expected_warnings(r"Permissions 0644 for ")
 def test_a_file_others_can_read_works_with_a_warning(ansible, emulator, tmp_path):
     path = sdk_file(tmp_path, emulator.state, mode=0o644)
     run = ansible.adhoc({"endpoint": emulator.state["url"], "ca_path": emulator.state["ca_path"],
                          "region": emulator.state["region"], "iam_endpoint": emulator.state["url"]},
                         env={"HUAWEICLOUD_SDK_CREDENTIALS_FILE": path})
-    assert "Permissions 0644 for %s are too open" % path in run.output
-    assert run.module_result()["credential_source"] == "credentials file %s [basic]" % path
+    result = run.module_result()
+    # Compared without whitespace: where a release wraps the line differs.
+    assert "".join(("Permissions 0644 for %s are too open" % path).split()) in "".join(run.output.split())
+    assert result["credential_source"] == "credentials file %s [basic]" % path
 
 
 def test_nothing_found_lists_every_source(cases):

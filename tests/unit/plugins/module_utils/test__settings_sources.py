@@ -253,3 +253,14 @@ def test_bad_agency_settings_fail_naming_them(params, environ, words):
     msg = failure(dict({"auth_token": "t"}, **params), environ)
     for word in words:
         assert word in msg, msg
+
+
+def test_the_official_sdk_reads_the_same_file_the_same_way(tmp_path, monkeypatch):
+    provider = pytest.importorskip("huaweicloudsdkcore.auth.provider")
+    path = write_sdk_file(tmp_path / "credentials")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", str(path))
+    sdk = provider.ProfileCredentialProvider.get_basic_credential_profile_provider().get_credentials()
+    ours = resolve({"iam_endpoint": None}, {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": str(path)})
+    assert (sdk.ak, sdk.sk, sdk.security_token, sdk.project_id, sdk.iam_endpoint) == (
+        ours.credentials.values["access_key"], ours.credentials.values["secret_key"],
+        ours.credentials.values["security_token"], ours.project_id, ours.iam_endpoint)
