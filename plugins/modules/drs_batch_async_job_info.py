@@ -145,9 +145,21 @@ options:
     version_added: 1.1.0
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.progress
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - The action plugin runs a wait in steps, to print its progress lines (O(progress_interval)).
+  async:
+    support: full
+    details:
+      - Under C(async) the module waits in one run, without progress lines.
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
@@ -202,7 +214,7 @@ EXAMPLES = r"""
 - name: Wait until every job of a batch passed validation, returning only the counts and the stragglers
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this waits on every job') }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this waits on every batch of the project') }}"
     wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
     wait_timeout: 600
     wait_sleep: 5
@@ -236,7 +248,7 @@ EXAMPLES = r"""
 - name: Gate with an until loop instead (one listing per try, only counts returned)
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this gates on every job') }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this gates on every batch of the project') }}"
     return_jobs: none
   register: drs_gate
   until: drs_gate.total_count > 0 and drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
@@ -486,18 +498,24 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     all_satisfy,
     any_failed,
     contradiction,
+    count_statuses,
     failure_message,
     pending_ids,
     timeout_message,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    PROGRESS_ARGUMENT_SPEC,
+    PROGRESS_RANGES,
+    WAIT_RANGES,
+    DrsModule,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
-RANGES = dict(WAIT_RANGES, offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None),
-              page_concurrency=(1, 32))
+RANGES = dict(WAIT_RANGES, **PROGRESS_RANGES)
+RANGES.update(offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None), page_concurrency=(1, 32))
 
 
 class BatchAsyncJobInfo(DrsModule):
@@ -519,6 +537,7 @@ class BatchAsyncJobInfo(DrsModule):
         wait_sleep=dict(type="float"),
         return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
         failure_details=dict(type="bool", default=True),
+        **PROGRESS_ARGUMENT_SPEC
     )
     module_kwargs = dict(mutually_exclusive=[("async_job_id", "async_job_ids")])
     # The reasons read, which a failure still reports with the last listing (an until loop reads them).
@@ -546,7 +565,7 @@ class BatchAsyncJobInfo(DrsModule):
         if not wanted:
             listing = self.listing()
             return self.describe(listing, self.read_reasons(listing, warn=True)[0])
-        clock, sleep = self.wait_clock()
+        clock, _sleep = self.wait_clock()
         timeout, interval = self.wait_settings()
 
         def reached(listing):
@@ -562,12 +581,15 @@ class BatchAsyncJobInfo(DrsModule):
                                                      timeout)
             return self.describe(listing)
         try:
-            listing = wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
-                                 timeout=timeout, interval=interval, clock=clock, sleep=sleep)
+            listing = self.wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+                                      deadline=self.wait_started() + timeout, interval=interval, status=wanted,
+                                      describe=lambda listing: (count_statuses(listing.jobs), pending_ids(
+                                          listing.jobs, wanted, listing.missing_ids)))
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
-            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited, ended.last.missing_ids))
+            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, clock() - self.wait_started(),
+                                                ended.last.missing_ids))
         return self.describe(listing)
 
     def check_options(self):

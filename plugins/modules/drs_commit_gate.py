@@ -90,9 +90,21 @@ options:
     default: en-us
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.progress
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - The action plugin runs a wait in steps, to print its progress lines (O(progress_interval)).
+  async:
+    support: full
+    details:
+      - Under C(async) the module waits in one run, without progress lines.
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
@@ -202,7 +214,7 @@ summary:
   description: One line on the outcome, the jobs per status and the commits, for a play's output.
   returned: always
   type: str
-  sample: "passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
+  sample: "passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
 passed:
   description: Whether the gate passed (in check mode, whether it found nothing that stops it).
   returned: always
@@ -303,6 +315,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
+    count_statuses,
     failure_message,
     job_id,
     job_status,
@@ -311,28 +324,26 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    PROGRESS_ARGUMENT_SPEC,
+    PROGRESS_RANGES,
     WAIT_RANGES,
     WAIT_SLEEP,
     WAIT_TIMEOUT,
     DrsModule,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
-    WaitFailed,
-    WaitTimedOut,
-    map_in_order,
-    wait_until,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, map_in_order
 
 RANGES = dict(WAIT_RANGES, wait_timeout=(1, WAIT_RANGES["wait_timeout"][1]), page_size=(1, None),
-              page_concurrency=(1, 32))
+              page_concurrency=(1, 32), **PROGRESS_RANGES)
 
 
 # The role's variable for each option it sets, so that a refusal names what a role user wrote.
 ROLE_VARIABLES = dict(async_job_ids="commit_gate_async_job_ids", domain_name="commit_gate_domain_name",
                       user_name="commit_gate_user_name", wait_timeout="commit_gate_timeout",
                       wait_sleep="commit_gate_wait_sleep", page_size="commit_gate_page_size",
-                      page_concurrency="commit_gate_page_concurrency")
+                      page_concurrency="commit_gate_page_concurrency",
+                      progress_interval="commit_gate_progress_interval")
 
 
 SELECTING = ("async_job_ids", "domain_name", "user_name")
@@ -359,11 +370,15 @@ class CommitGate(DrsModule):
         page_size=dict(type="int", default=1000),
         page_concurrency=dict(type="int", default=10),
         language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+        **PROGRESS_ARGUMENT_SPEC
     )
-    # What a failure still reports with the last listing: the reasons read, the batches committed.
+    # What a failure still reports with the last listing: the reasons read, the batches committed. The
+    # batches committed, their statuses before, and whether the commit step is behind it are also what a
+    # wait in steps carries from one step to the next.
     validation_failures = ()
     committed = ()
     status_before = {}
+    commit_done = False
     would_wait_for = None
     started = deadline = None
     selected = listing = None
@@ -380,13 +395,16 @@ class CommitGate(DrsModule):
         if params["async_job_ids"] is not None:
             self.selected = selected_ids(params["async_job_ids"], self.option_name("async_job_ids"))
         elif not params["domain_name"] and not params["user_name"]:
-            raise ModuleFailure("Select the jobs to gate on with %s (%s in the role): the gate never waits for every "
-                                "job of the project" % (_either(SELECTING), _either([ROLE_VARIABLES[option]
-                                                                                     for option in SELECTING])))
+            raise ModuleFailure("Select the batches to gate on with %s (%s in the role): the gate never waits for "
+                                "every batch of the project" % (_either(SELECTING), _either(
+                                    [ROLE_VARIABLES[option] for option in SELECTING])))
         self.check_wait_options(True)
-        clock, _sleep = self.wait_clock()
-        self.started = clock()
+        self.started = self.wait_started()
         self.deadline = self.started + params["wait_timeout"]
+        if self.carried_in.get("commit_done"):
+            self.commit_done = True
+            self.committed = [str(batch) for batch in self.carried_in.get("committed") or ()]
+            self.status_before = dict(self.carried_in.get("status_before") or {})
         self.connect(pool_size=params["page_concurrency"])
         query = dict((option, params[option]) for option in ("domain_name", "user_name") if params[option])
         self.listing = BatchListing(self.client, self.selected, query, params["language"], params["page_size"],
@@ -396,17 +414,18 @@ class CommitGate(DrsModule):
         self.refuse_unmatched(listing)
         if any_failed(listing.jobs):
             raise self.validation_failed(listing)
-        if params["commit"]:
+        if params["commit"] and not self.commit_done:
             # Only batches that passed: a wait that failed or timed out has raised, and nothing was committed.
             listing = self.wait(listing, VALIDATED)
             clock, _sleep = self.wait_clock()
             if clock() >= self.deadline and not self.check_mode:
                 # Slow answers can bring validation's end past the deadline: no commit goes out after it.
-                raise ModuleFailure("Timed out after %d seconds: every selected job passed validation, but only once "
+                raise ModuleFailure("Timed out after %d seconds: every selected batch passed validation, but only once "
                                     "wait_timeout had run out, so nothing was committed. Hint: raise wait_timeout "
                                     "(and check timeout and the network: the listings were slow), or run the gate "
                                     "again" % (clock() - self.started))
             self.commit_validated(listing)
+            self.commit_done = True
             if self.committed and not self.check_mode:
                 listing = None  # stale: the next look is made at once
         result = self.describe(self.wait(listing, self.wanted))
@@ -438,7 +457,7 @@ class CommitGate(DrsModule):
 
         if listing is not None and reached(listing):
             return listing
-        clock, sleep = self.wait_clock()
+        clock, _sleep = self.wait_clock()
         if self.check_mode:
             listing = listing or self.listing()
             if status == self.wanted and not reached(listing):
@@ -447,9 +466,10 @@ class CommitGate(DrsModule):
                                                      self.params["wait_timeout"], then)
             return listing
         try:
-            return wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
-                              timeout=max(0, self.deadline - clock()), interval=self.params["wait_sleep"],
-                              clock=clock, sleep=sleep, first=listing)
+            return self.wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+                                   deadline=self.deadline, interval=self.params["wait_sleep"], first=listing,
+                                   status=status, describe=lambda listing: (count_statuses(listing.jobs), pending_ids(
+                                       listing.jobs, status, listing.missing_ids)))
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
@@ -458,7 +478,7 @@ class CommitGate(DrsModule):
                                       how_to_commit="set commit to true (commit_gate_commit in the role) to have the "
                                                     "gate commit them")
             if status != self.wanted:
-                message += ". Nothing was committed: the gate commits once every selected job passed validation"
+                message += ". Nothing was committed: the gate commits once every selected batch passed validation"
             raise ModuleFailure(message)
 
     def validation_failed(self, listing):
@@ -530,11 +550,11 @@ class CommitGate(DrsModule):
                               after=dict((batch, COMMITTED) for batch in self.committed)))
 
     def summary(self, result, passed):
-        """``passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
+        """``passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
         counts = ", ".join("%s %d" % (status, count) for status, count in result["status_counts"].items() if count)
         outcome = "stopped" if not passed else "checked (not waited for)" if self.would_wait_for else "passed"
         parts = ["%s after %s s" % (outcome, result["elapsed_seconds"]),
-                 "%s to reach %s%s" % (_plural(result["total_count"], "job"), self.wanted,
+                 "%s to reach %s%s" % (_plural(result["total_count"], "batch", "batches"), self.wanted,
                                        (": " + counts) if counts else "")]
         if self.params.get("commit"):
             parts.append("%s %s" % ("would commit" if self.check_mode else "committed",
@@ -542,6 +562,9 @@ class CommitGate(DrsModule):
         if self.validation_failures:
             parts.append("%s with validation failures" % _plural(len(self.validation_failures), "batch", "batches"))
         return "; ".join(parts)
+
+    def carried(self):
+        return dict(commit_done=self.commit_done, committed=list(self.committed), status_before=self.status_before)
 
     def result_on_failure(self):
         result = self.describe(self.listing.last if self.listing else NOTHING_LISTED)

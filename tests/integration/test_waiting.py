@@ -176,5 +176,5 @@ def test_failures_and_timeouts(module_ansible, start_emulator):
     assert counted["status_counts"]["COMMIT_SUCCESS"] == 2
 
     nothing = cases.result("nothing matches")
-    assert nothing.get("failed") and "no job matched" in nothing["msg"], nothing["msg"]
+    assert nothing.get("failed") and "no batch matched" in nothing["msg"], nothing["msg"]
     assert nothing["jobs"] == [] and nothing["total_count"] == 0
