@@ -9,6 +9,7 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import hashlib
 import json
 import math
 import os
@@ -102,13 +103,31 @@ def _short_id(value):
     return text[:_LINE_ID_END] + "\u2026" + text[-_LINE_ID_END:]
 
 
-def progress_line(status, counts, pending, waited, timeout):
-    """``waiting for COMMIT_SUCCESS, 1 min 5 s of 30 min: COMMIT_SUCCESS 1, ...; pending 6f1c9a…e4b2d0``."""
-    shown = ", ".join("%s %d" % (name, count) for name, count in counts.items() if count)
+# A service may answer with statuses of any number and length: a line shows the most frequent few, each cut.
+_LINE_STATUSES = 8
+_LINE_STATUS_CHARS = 40
+
+
+def counts_digest(counts):
+    """A short fingerprint of the counts by status, which the next step compares (the counts themselves can be
+    as many as the service invents)."""
+    return hashlib.sha256(json.dumps(sorted(counts.items()), default=str).encode("utf-8")).hexdigest()[:16]
+
+
+def progress_line(status, counts, pending, waited, timeout, scrub=str):
+    """``waiting for COMMIT_SUCCESS, 1 min 5 s of 30 min: COMMIT_SUCCESS 1, ...; pending 6f1c9a…e4b2d0``.
+
+    ``scrub`` cleans what the service sent (statuses, ids) of any piece of a secret, as in messages.
+    """
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    shown = ["%s %d" % (scrub(name)[:_LINE_STATUS_CHARS], count) for name, count in ranked[:_LINE_STATUSES]]
+    if len(ranked) > _LINE_STATUSES:
+        shown.append("%d other statuses %d" % (len(ranked) - _LINE_STATUSES,
+                                               sum(count for _name, count in ranked[_LINE_STATUSES:])))
     line = "waiting for %s, %s of %s: %s" % (status, _seconds_text(waited), _seconds_text(timeout),
-                                             shown or "nothing listed yet")
+                                             ", ".join(shown) or "nothing listed yet")
     if pending:
-        names = [_short_id(value) for value in pending[:_LINE_IDS]]
+        names = [_short_id(scrub(value)) for value in pending[:_LINE_IDS]]
         if len(pending) > _LINE_IDS:
             names.append("%d more" % (len(pending) - _LINE_IDS))
         line += "; pending %s" % ", ".join(names)
@@ -235,7 +254,7 @@ class DrsModule(AnsibleModule):
             numbers = [float(state[key]) for key in _WAIT_STATE_NUMBERS]
             counts = state["counts"]
             if not all(math.isfinite(number) and number <= now for number in numbers[:1] + numbers[2:]) or (
-                    not isinstance(counts, dict) or not all(isinstance(count, int) for count in counts.values())):
+                    not isinstance(counts, str)):
                 raise ValueError("not a state")
             stats = dict((key, int(value)) for key, value in state.get("stats", {}).items()
                          if key in self.stats.as_dict() and int(value) >= 0)
@@ -283,7 +302,8 @@ class DrsModule(AnsibleModule):
             counts, pending = describe(observation)
             counts = dict((name, count) for name, count in counts.items() if count)
             since = now - shown["shown_at"] if shown else None
-            if shown and not (since >= progress_interval or (counts != shown["counts"] and since >= CHANGE_LINE_GAP)):
+            changed = counts_digest(counts) != shown.get("counts")
+            if shown and not (since >= progress_interval or (changed and since >= CHANGE_LINE_GAP)):
                 return False
             self.paused = dict(status=status, counts=counts, pending=pending, now=now,
                                next_poll=now + min(max(interval, SHORTEST_INTERVAL), max(0, deadline - now)),
@@ -297,10 +317,10 @@ class DrsModule(AnsibleModule):
         paused = self.paused
         counts = paused["counts"]
         state = dict(started=self.wait_started(), next_poll=paused["next_poll"], shown_at=paused["now"],
-                     counts=counts, stats=self.stats.as_dict(), carried=self.carried())
+                     counts=counts_digest(counts), stats=self.stats.as_dict(), carried=self.carried())
         return dict(changed=False, wait_state=state,
                     progress=progress_line(paused["status"], counts, paused["pending"],
-                                           paused["now"] - self.wait_started(), paused["timeout"]))
+                                           paused["now"] - self.wait_started(), paused["timeout"], self.secrets.scrub))
 
     def check_ranges(self, ranges):
         """Fail naming the option when a number is out of range; ``ranges`` maps option -> (low, high)."""

@@ -127,11 +127,13 @@ def test_progress_interval_0_and_check_mode_wait_in_one_run(seeded, drs):
 
 
 @pytest.mark.parametrize("state", [
-    {"started": "yesterday", "next_poll": 1, "shown_at": 1, "counts": {}},
-    {"started": 1e12, "next_poll": 1, "shown_at": 1, "counts": {}},
+    {"started": "yesterday", "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},
+    {"started": 1e12, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},
     {"started": 1, "next_poll": 1, "shown_at": 1, "counts": ["VALIDATING"]},
-    {"counts": {}},
-    {"started": float("nan"), "next_poll": 1, "shown_at": 1, "counts": {}},
+    {"counts": "0123456789abcdef"},
+    {"started": float("nan"), "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},
+    {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "stats": {"requests": "many"}},
+    {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "carried": ["x"]},
 ])
 def test_a_wait_state_set_by_hand_fails_before_any_request(seeded, drs, state):
     args = dict(seeded(), async_job_ids=BATCH_IDS, _wait_state=state)
@@ -145,3 +147,24 @@ def test_progress_interval_out_of_range_is_refused_naming_the_role_variable(seed
     outcome = run_main(drs_commit_gate.main, args, session=drs.session)
     assert_failed(outcome, "progress_interval (commit_gate_progress_interval in the role) must be between 0 and 86400",
                   keys=GATE_KEYS)
+
+
+def test_a_line_stays_short_and_secret_free_whatever_the_service_lists(clean_environment, drs):  # pylint: disable=unused-argument
+    # 30 invented statuses, one of them 10,000 characters long and one quoting a piece of the secret key, and
+    # an id that holds the secret key's end: the line shows the 8 most frequent statuses, each cut, and no
+    # piece of a secret.
+    args = drs.options(wait_sleep=10)
+    secret = args["secret_key"]
+    jobs = [dict(job, status="STATUS_%02d" % index) for index, job in enumerate(make_jobs(30, prefix="odd"))]
+    jobs[0]["status"] = "X" * 10000
+    jobs[1]["status"] = "ECHO_%s_ECHO" % secret[4:16]
+    jobs[2]["async_job_id"] = "id-%s" % secret[-10:]
+    drs.seed(jobs)
+    args.update(wait_for_status=COMMITTED, wait_timeout=30, progress_interval=10)
+    outcome, lines, _steps = in_steps(drs_batch_async_job_info.main, args, drs.session)
+    assert_failed(outcome, "Timed out after 30 seconds", keys=INFO_KEYS)
+    assert lines
+    for _at, line in lines:
+        assert len(line) < 700, len(line)
+        assert "22 other statuses 22" in line, line
+        assert not any(secret[index:index + 8] in line for index in range(len(secret) - 7)), line
