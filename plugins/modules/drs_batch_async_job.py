@@ -9,7 +9,7 @@ short_description: Commit a Huawei Cloud DRS batch async job once it passed vali
 version_added: 1.1.0
 description:
   - Commits a batch of DRS tasks created asynchronously (C(POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)),
-    which creates its DRS instances, and by default waits until the batch is C(COMMIT_SUCCESS).
+    after which each of its tasks is a DRS job, and by default waits until the batch is C(COMMIT_SUCCESS).
   - Idempotent. A batch already C(COMMIT_SUCCESS) is left alone (RV(ignore:changed=false)). A batch still
     C(ASYNC_JOB_VALIDATING) is waited for until validation ends (with O(wait)), then committed.
   - A batch in C(ASYNC_JOB_VALIDATE_FAILED) cannot be committed. The module fails, and its message quotes the

@@ -8,13 +8,13 @@ module: drs_commit_gate
 short_description: Gate a play on Huawei Cloud DRS batch async jobs, committing the validated batches if asked
 version_added: 1.3.0
 description:
-  - The gate of a migration, in one run with one deadline. It looks at the selected jobs once, stops at once when
+  - The gate of a migration, in one run with one deadline. It looks at the selected batches once, stops at once when
     one failed validation (quoting the reasons), commits every selected batch that passed validation when
-    O(commit) asks for it, then waits until every selected job is at O(wait_for_status).
-  - Jobs are selected by O(async_job_ids) and/or the filters O(domain_name) and O(user_name), never the whole
+    O(commit) asks for it, then waits until every selected batch is at O(wait_for_status).
+  - Batches are selected by O(async_job_ids) and/or the filters O(domain_name) and O(user_name), never the whole
     project. Every id is listed at once, on one session and one login, however many batches there are.
-  - Fails, naming them, when a selected id matches no job or the filters match nothing; fails when
-    O(wait_timeout) runs out, naming each pending job and its status.
+  - Fails, naming them, when a selected id matches no batch or the filters match nothing; fails when
+    O(wait_timeout) runs out, naming each pending batch and its status.
   - A commit is never sent twice, nor blindly repeated after a lost answer (see M(hwcloud.drs.drs_batch_async_job)).
   - The role P(hwcloud.drs.commit_gate#role) is this module with the variables and facts of a role. Use the
     module directly to register the result, or in a C(block) with C(rescue).
@@ -23,21 +23,21 @@ author:
 options:
   async_job_ids:
     description:
-      - The C(async_job_id) of each batch to gate on. Each must match a job.
-      - Combined with the filters, a job must match both. At least one id, none empty.
+      - The C(async_job_id) of each batch to gate on. Each must match a batch.
+      - Combined with the filters, a batch must match both. At least one id, none empty.
     type: list
     elements: str
   domain_name:
     description:
-      - Only jobs created by this account (domain) name.
+      - Only batches created by this account (domain) name.
     type: str
   user_name:
     description:
-      - Only jobs created by this IAM user name.
+      - Only batches created by this IAM user name.
     type: str
   commit:
     description:
-      - Commit every selected batch that passed validation, then wait until every selected job is
+      - Commit every selected batch that passed validation, then wait until every selected batch is
         C(COMMIT_SUCCESS), whatever O(wait_for_status) says.
       - Waits for validation first (a batch can only be committed once it passed), within O(wait_timeout).
         When that wait fails or times out, nothing is committed.
@@ -45,7 +45,7 @@ options:
     default: false
   wait_for_status:
     description:
-      - The status every selected job must reach. V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
+      - The status every selected batch must reach. V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
     type: str
     choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
     default: COMMIT_SUCCESS
@@ -66,15 +66,15 @@ options:
     default: 10.0
   return_jobs:
     description:
-      - Which jobs RV(jobs) holds. V(unfinished) keeps only jobs not at the status the gate waits for
+      - Which batches RV(jobs) holds. V(unfinished) keeps only batches not at the status the gate waits for
         (RV(wait_for_status)), V(none) keeps none; RV(status_counts) and RV(total_count) always describe every
-        selected job.
+        selected batch.
     type: str
     choices: [all, unfinished, none]
     default: all
   page_size:
     description:
-      - Jobs asked for per request (see M(hwcloud.drs.drs_batch_async_job_info)).
+      - Batches asked for per request (see M(hwcloud.drs.drs_batch_async_job_info)).
     type: int
     default: 1000
   page_concurrency:
@@ -110,7 +110,7 @@ attributes:
     details:
       - Looks once and never waits; sends no commit. Fails as a real run would on a failed validation or a
         selection that matches nothing. RV(committed_async_job_ids) names the batches a real run would commit,
-        and RV(would_wait_for) (also in a warning) the jobs it would wait for.
+        and RV(would_wait_for) (also in a warning) the batches it would wait for.
   diff_mode:
     support: full
     details:
@@ -146,7 +146,7 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "committed {{ drs_gate.committed_async_job_ids | join(', ') }} in {{ drs_gate.elapsed_seconds }} s"
 
-- name: Gate on everything one IAM user created, keeping a small result for 100,000 jobs
+- name: Gate on everything one IAM user created, keeping a small result for 100,000 batches
   hwcloud.drs.drs_commit_gate:
     region: cn-north-4
     user_name: migration-bot
@@ -157,8 +157,9 @@ EXAMPLES = r"""
 RETURN = r"""
 jobs:
   description:
-    - The selected jobs as last listed (all, or those O(return_jobs) keeps), in the order of O(async_job_ids).
-    - On failure, the jobs as last listed, so a C(rescue) section can read them.
+    - The selected batches as last listed (the API calls each a batch async job), all or those O(return_jobs)
+      keeps, in the order of O(async_job_ids).
+    - On failure, the batches as last listed, so a C(rescue) section can read them.
   returned: always
   type: list
   elements: dict
@@ -169,17 +170,17 @@ jobs:
       user_name: migration-bot
       create_time: "2024-01-30 10:12:44"
 total_count:
-  description: How many jobs the selection matched.
+  description: How many batches the selection matched.
   returned: always
   type: int
   sample: 4
 status_counts:
-  description: The selected jobs per status (every known status, 0 when none; others as the service names them).
+  description: The selected batches per status (every known status, 0 when none; others as the service names them).
   returned: always
   type: dict
   sample: {ASYNC_JOB_VALIDATING: 0, ASYNC_JOB_VALIDATE_FAILED: 0, AUTO_PARAM_VALIDATE_SUCCESS: 0, COMMIT_SUCCESS: 4}
 missing_async_job_ids:
-  description: The ids of O(async_job_ids) that matched no job (the run fails when there is one).
+  description: The ids of O(async_job_ids) that matched no batch (the run fails when there is one).
   returned: always
   type: list
   elements: str
@@ -211,7 +212,7 @@ elapsed_seconds:
   type: float
   sample: 42.5
 summary:
-  description: One line on the outcome, the jobs per status and the commits, for a play's output.
+  description: One line on the outcome, the batches per status and the commits, for a play's output.
   returned: always
   type: str
   sample: "passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
@@ -235,7 +236,7 @@ would_wait_for:
       returned: always
       sample: COMMIT_SUCCESS
     async_job_ids:
-      description: The jobs not yet at it.
+      description: The batches not yet at it.
       type: list
       elements: str
       returned: always
