@@ -148,7 +148,7 @@ def test_gate_outcome(gate_runs, case):
 
 def gate_runs_of(run):
     """The results of the role's module task (hwcloud.drs.drs_commit_gate)."""
-    return [result for name, result in run.task_results() if name == "hwcloud.drs.commit_gate : Gate on the selected jobs"]
+    return [result for name, result in run.task_results() if name == "hwcloud.drs.commit_gate : Gate on the selected batches"]
 
 
 def test_the_gate_is_one_module_run_listing_every_id_together(gate_runs):
