@@ -94,6 +94,11 @@ class Emulator:
             lifecycle = {"validate_after_calls": 0, "auto_commit_after_calls": commit_after_calls}
         self._process.seed(count, replace=not committed, random_seed=200, **lifecycle)
 
+    def seed_validating(self, count, validate_after_calls):
+        """Replace the jobs by `count` validating batches that pass once that many list calls were answered."""
+        self._process.seed(count, random_seed=202, initial_status="ASYNC_JOB_VALIDATING",
+                           validate_after_calls=validate_after_calls)
+
     def seed_committed_batches(self, ids):
         """Replace the jobs by one committed batch per id (a gate on them passes at the first look)."""
         self._process.seed(jobs=[{"async_job_id": batch_id, "status": "COMMIT_SUCCESS", "domain_name": "demo-domain",

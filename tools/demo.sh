@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# make demo: start the offline DRS emulator with a realistic batch (24 MySQL -> MySQL jobs that validate about
-# 6 s after the start, one of another user that fails validation), run tools/demo.yml (list the jobs, wait
-# for validation, read why the failed batch failed, commit the batch through the hwcloud.drs.commit_gate role
-# with commit_gate_commit, print jobs per status), stop the emulator.
+# make demo: start the offline DRS emulator with a realistic migration (24 batches of MySQL -> MySQL tasks that
+# validate about 6 s after the start, one batch of another user that fails validation), run tools/demo.yml (list
+# the batches, wait for validation, read why the failed batch failed, commit the batches through the
+# hwcloud.drs.commit_gate role with commit_gate_commit, print batches per status), stop the emulator.
 # Nothing is left running: the emulator is stopped on every exit path, and it also exits by itself
 # when this script is gone (--parent-pid).
 #

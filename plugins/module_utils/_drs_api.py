@@ -155,7 +155,7 @@ class BatchListing(object):
             listed = map_in_order(lambda pager: pager.list(self.offset, self.limit), self.pagers.values(),
                                   self.concurrency)
         except TooManyItems as error:
-            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: %s" % (
+            raise ModuleFailure("%s: the service listed more than %d batches, the most one listing reads. Hint: %s" % (
                 LISTING, error.most, self.narrow))
         jobs, seen = [], set()
         for asked, (_total_count, page) in zip(self.pagers, listed):

@@ -9,6 +9,7 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import hashlib
 import json
 import math
 import os
@@ -35,7 +36,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     resolve_settings,
     Secrets,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL, WaitPaused, wait_until
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import name_ids
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -69,6 +70,76 @@ CONNECTION_RANGES = dict(timeout=(0.001, 3600), max_retries=(0, 100))
 WAIT_RANGES = dict(wait_timeout=(0, 31 * 86400), wait_sleep=(0, 3600))
 WAIT_TIMEOUT = 1800
 WAIT_SLEEP = 10.0
+
+# The options of a module whose waits show progress lines (doc fragment hwcloud.drs.progress). The action
+# plugin of the module (plugin_utils/_wait_progress.py) runs a wait in steps: each step is a module run that
+# ends after a poll when a line is due, returning ``wait_state``; the plugin shows the line and starts the
+# next step with that state in ``_wait_state``, until a run ends the wait. Without ``_wait_state`` (under
+# async, or progress_interval 0) a run waits in one go, as before.
+PROGRESS_ARGUMENT_SPEC = dict(
+    progress_interval=dict(type="int", default=60),
+    _wait_state=dict(type="dict"),
+)
+PROGRESS_RANGES = dict(progress_interval=(0, 86400))
+# A change of the counts ends a step at once, but steps (module runs, each with its start-up and, with an IAM
+# password, its login) come no closer than this: changes in between are shown together.
+CHANGE_LINE_GAP = 10.0
+_WAIT_STATE_NUMBERS = ("started", "next_poll", "shown_at")
+_WAIT_STATE_MESSAGE = ("_wait_state is internal: the collection's action plugin passes it from one step of a wait "
+                       "to the next. Leave it out (set progress_interval to 0 for a wait without progress lines)")
+
+
+def _seconds_text(seconds):
+    seconds = int(seconds)
+    if seconds < 60:
+        return "%d s" % seconds
+    if seconds < 3600:
+        return "%d min %d s" % divmod(seconds, 60) if seconds % 60 else "%d min" % (seconds // 60)
+    return "%d h %d min" % (seconds // 3600, seconds % 3600 // 60)
+
+
+# How many pending ids a progress line names, and how much of each end of a longer id: batch ids may share
+# a prefix (a naming scheme) or a suffix, so both ends are kept.
+_LINE_IDS = 5
+_LINE_ID_END = 6
+
+
+def _short_id(value):
+    text = str(value)
+    if len(text) <= 2 * _LINE_ID_END + 1:
+        return text
+    return text[:_LINE_ID_END] + "\u2026" + text[-_LINE_ID_END:]
+
+
+# A service may answer with statuses of any number and length: a line shows the most frequent few, each cut.
+_LINE_STATUSES = 8
+_LINE_STATUS_CHARS = 40
+
+
+def counts_digest(counts):
+    """A short fingerprint of the counts by status, which the next step compares (the counts themselves can be
+    as many as the service invents)."""
+    return hashlib.sha256(json.dumps(sorted(counts.items()), default=str).encode("utf-8")).hexdigest()[:16]
+
+
+def progress_line(status, counts, pending, waited, timeout, scrub=str):
+    """``waiting for COMMIT_SUCCESS, 1 min 5 s of 30 min: COMMIT_SUCCESS 1, ...; pending 6f1c9a…e4b2d0``.
+
+    ``scrub`` cleans what the service sent (statuses, ids) of any piece of a secret, as in messages.
+    """
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    shown = ["%s %d" % (scrub(name)[:_LINE_STATUS_CHARS], count) for name, count in ranked[:_LINE_STATUSES]]
+    if len(ranked) > _LINE_STATUSES:
+        shown.append("%d other statuses %d" % (len(ranked) - _LINE_STATUSES,
+                                               sum(count for _name, count in ranked[_LINE_STATUSES:])))
+    line = "waiting for %s, %s of %s: %s" % (status, _seconds_text(waited), _seconds_text(timeout),
+                                             ", ".join(shown) or "nothing listed yet")
+    if pending:
+        names = [_short_id(scrub(value)) for value in pending[:_LINE_IDS]]
+        if len(pending) > _LINE_IDS:
+            names.append("%d more" % (len(pending) - _LINE_IDS))
+        line += "; pending %s" % ", ".join(names)
+    return line
 
 
 def _silence_insecure_request_warnings():
@@ -143,6 +214,11 @@ class DrsModule(AnsibleModule):
         self.http_session = session
         self.clock = clock or time
         self.sleep = sleep
+        # A wait run in steps (PROGRESS_ARGUMENT_SPEC): the state this step started from, and where it paused.
+        self.wait_state = None
+        self.carried_in = {}
+        self.paused = None
+        self._wait_started = None
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
         self.no_log_options = frozenset(option for option, option_spec in spec.items() if option_spec.get("no_log"))
@@ -167,7 +243,11 @@ class DrsModule(AnsibleModule):
     def __call__(self):
         try:
             self.check_ranges(CONNECTION_RANGES)
+            self.resume_wait()
             result = self.run()
+        except WaitPaused:
+            result = self.paused_result()
+            failed = None
         except ModuleFailure as failure:
             failed = failure
         else:
@@ -177,6 +257,88 @@ class DrsModule(AnsibleModule):
         if failed is not None:
             self.fail_json(msg=failed.msg, **failed.result)
         self.exit_json(**result)
+
+    # ------------------------------------------------------------------------------------------------
+    # Waits in steps, with a progress line between them (PROGRESS_ARGUMENT_SPEC).
+
+    def resume_wait(self):
+        """Take up the state of the step before, if any, and sleep until the poll it scheduled is due."""
+        state = self.params.get("_wait_state")
+        if not state:
+            return  # not in steps, or the first step: nothing to take up
+        clock, sleep = self.wait_clock()
+        now = clock()
+        try:
+            numbers = [float(state[key]) for key in _WAIT_STATE_NUMBERS]
+            counts = state["counts"]
+            if not all(math.isfinite(number) and number <= now for number in numbers[:1] + numbers[2:]) or (
+                    not isinstance(counts, str)):
+                raise ValueError("not a state")
+            stats = dict((key, int(value)) for key, value in state.get("stats", {}).items()
+                         if key in self.stats.as_dict() and int(value) >= 0)
+            carried = state.get("carried") or {}
+            if not isinstance(carried, dict):
+                raise ValueError("not a state")
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ModuleFailure(_WAIT_STATE_MESSAGE)
+        self.wait_state = dict(started=numbers[0], next_poll=numbers[1], shown_at=numbers[2], counts=counts)
+        self.carried_in = carried
+        self._wait_started = numbers[0]
+        for key, value in stats.items():
+            self.stats.add(key, value)
+        if numbers[1] > now:
+            sleep(numbers[1] - now)
+
+    def in_steps(self):
+        """Whether this run waits in steps: run through the action plugin, with progress lines, not in check mode."""
+        return (self.params.get("_wait_state") is not None and bool(self.params.get("progress_interval"))
+                and not self.check_mode)
+
+    def wait_started(self):
+        """When the run's wait began (monotonic): taken up from the step before, or now, the first time asked."""
+        if self._wait_started is None:
+            self._wait_started = self.wait_clock()[0]()
+        return self._wait_started
+
+    def carried(self):
+        """What the next step of the wait needs to know of this one (batches committed, statuses before)."""
+        return {}
+
+    def wait_until(self, poll, succeeded, failed, deadline, interval, status, describe, first=None):
+        """_polling.wait_until within ``deadline`` (monotonic), in steps when run in steps.
+
+        ``describe(observation)`` gives ``(counts by status, pending ids)`` for the progress line. A step ends
+        after a poll when a line is due: the first time, when the counts changed (CHANGE_LINE_GAP apart at
+        least), and every progress_interval seconds.
+        """
+        clock, sleep = self.wait_clock()
+        progress_interval = self.params.get("progress_interval")
+        shown = self.wait_state or {}
+
+        def pause(observation):
+            now = clock()
+            counts, pending = describe(observation)
+            counts = dict((name, count) for name, count in counts.items() if count)
+            since = now - shown["shown_at"] if shown else None
+            changed = counts_digest(counts) != shown.get("counts")
+            if shown and not (since >= progress_interval or (changed and since >= CHANGE_LINE_GAP)):
+                return False
+            self.paused = dict(status=status, counts=counts, pending=pending, now=now,
+                               next_poll=now + min(max(interval, SHORTEST_INTERVAL), max(0, deadline - now)),
+                               timeout=deadline - self.wait_started())
+            return True
+
+        return wait_until(poll, succeeded, failed, timeout=max(0, deadline - clock()), interval=interval, clock=clock,
+                          sleep=sleep, first=first, pause=pause if self.in_steps() else None)
+
+    def paused_result(self):
+        paused = self.paused
+        counts = paused["counts"]
+        state = dict(started=self.wait_started(), next_poll=paused["next_poll"], shown_at=paused["now"],
+                     counts=counts_digest(counts), stats=self.stats.as_dict(), carried=self.carried())
+        return dict(changed=False, wait_state=state,
+                    progress=progress_line(paused["status"], counts, paused["pending"],
+                                           paused["now"] - self.wait_started(), paused["timeout"], self.secrets.scrub))
 
     def check_ranges(self, ranges):
         """Fail naming the option when a number is out of range; ``ranges`` maps option -> (low, high)."""
@@ -229,8 +391,8 @@ class DrsModule(AnsibleModule):
         Check mode changes nothing, so it cannot bring about what a wait waits for: a wait there would only
         block until its timeout.
         """
-        self.warn("Check mode: not waiting for %d job%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
-            len(ids), "" if len(ids) == 1 else "s", status, name_ids([str(value) for value in ids]), timeout, then))
+        self.warn("Check mode: not waiting for %d batch%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
+            len(ids), "" if len(ids) == 1 else "es", status, name_ids([str(value) for value in ids]), timeout, then))
         return dict(status=status, async_job_ids=list(ids), timeout=timeout)
 
     def connect(self, pool_size=10):

@@ -316,6 +316,10 @@ class WaitFailed(WaitEnded):
     """An observation was a failure: waiting longer would not help."""
 
 
+class WaitPaused(WaitEnded):
+    """``pause(observation)`` asked to end this part of the wait, which goes on in a next module run."""
+
+
 class WaitTimedOut(WaitEnded):
     """The timeout passed; ``waited`` is how long the wait took, in seconds."""
 
@@ -324,13 +328,16 @@ class WaitTimedOut(WaitEnded):
         self.waited = waited
 
 
-def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic, sleep=time.sleep, first=None):
+def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic, sleep=time.sleep, first=None,
+               pause=None):
     """Call ``poll()`` until ``succeeded(observation)``; return that observation.
 
     Raises WaitFailed as soon as ``failed(observation)``, and WaitTimedOut when ``timeout`` seconds have
     passed. The last poll happens at the deadline, so what finishes just in time is seen. ``interval`` is
     at least SHORTEST_INTERVAL. ``clock`` must be monotonic: a wall clock set back or forward would stretch
-    or cut the wait. ``first``, an observation just made, stands for the first poll.
+    or cut the wait. ``first``, an observation just made, stands for the first poll. ``pause(observation)``,
+    asked after each observation that leaves time to wait, raises WaitPaused when true: the wait goes on
+    later, from the next poll (the progress lines of _drs_module.DrsModule.wait_until).
     """
     interval = max(interval, SHORTEST_INTERVAL)
     started = clock()
@@ -346,5 +353,7 @@ def wait_until(poll, succeeded, failed, timeout, interval, clock=time.monotonic,
         remaining = deadline - clock()
         if remaining <= 0:
             raise WaitTimedOut(observation, clock() - started)
+        if pause is not None and pause(observation):
+            raise WaitPaused(observation)
         sleep(min(interval, remaining))
         observation = None

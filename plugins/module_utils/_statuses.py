@@ -31,7 +31,10 @@ STATUSES = (VALIDATING, VALIDATE_FAILED, VALIDATED, COMMITTED)
 SATISFIES = {VALIDATED: frozenset((VALIDATED, COMMITTED)), COMMITTED: frozenset((COMMITTED,))}
 WAITABLE_STATUSES = (VALIDATED, COMMITTED)
 
-# How many jobs a message names before it says "and N more".
+# The words of every message: a batch (one async_job_id, an entry of the list call, which the API and the result
+# key ``jobs`` call a job) holds tasks; after the commit, each task is a DRS job.
+#
+# How many batches a message names before it says "and N more".
 NAMED_JOBS = 20
 
 
@@ -64,7 +67,7 @@ def contradiction(status_filter, wanted_status):
     if not status_filter or not wanted_status or status_filter in SATISFIES[wanted_status]:
         return None
     meeting = " or ".join(status for status in STATUSES if status in SATISFIES[wanted_status])
-    return ("status %s and wait_for_status %s contradict each other: the filter lists only jobs in %s, and none of "
+    return ("status %s and wait_for_status %s contradict each other: the filter lists only batches in %s, and none of "
             "them can be in %s. Hint: leave status out, or set it to %s" % (
                 status_filter, wanted_status, status_filter, wanted_status, meeting))
 
@@ -108,16 +111,16 @@ def failure_message(jobs, reasons=None, unread=None):
     """``reasons``: each failed batch with its first reasons, on one line (it names the batches); ``unread``:
     why the reasons could not be read."""
     failed = [job for job in jobs if job_status(job) == VALIDATE_FAILED]
-    message = "%d matched job%s failed validation (%s): " % (
-        len(failed), "" if len(failed) == 1 else "s", VALIDATE_FAILED)
+    message = "%d matched batch%s failed validation (%s): " % (
+        len(failed), "" if len(failed) == 1 else "es", VALIDATE_FAILED)
     if reasons:
-        return message + ("%s. Hint: fix them and create the jobs again; validation_failures holds the reasons "
+        return message + ("%s. Hint: fix them and create the batches again; validation_failures holds the reasons "
                           "of every task" % reasons)
     message += _name_jobs(failed, False)
     if unread:
         message += ". The reasons could not be read (%s)" % unread
-    return message + (". Hint: read each job's reasons in the DRS console or with the batch async job detail API, "
-                      "fix them and create the jobs again")
+    return message + (". Hint: read the reasons of each batch's tasks in the DRS console or with the batch async job "
+                      "detail API, fix them and create the batches again")
 
 
 def name_ids(ids):
@@ -133,18 +136,18 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=(
     hint for those that are."""
     missing_ids = list(missing_ids)
     if not jobs:
-        matched = "no job matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
-                                                    name_ids(missing_ids)) if missing_ids else "the query")
-        return ("Timed out after %d seconds waiting for jobs to reach %s: %s. Hint: check "
+        matched = "no batch matched %s" % ("%s %s" % ("async_job_id" if len(missing_ids) == 1 else "async_job_ids",
+                                                      name_ids(missing_ids)) if missing_ids else "the query")
+        return ("Timed out after %d seconds waiting for batches to reach %s: %s. Hint: check "
                 "async_job_id and the other filters, or raise wait_timeout if the batch is still being created" % (
                     waited, wanted_status, matched))
     pending = [job for job in jobs if not satisfies(job, wanted_status)]
     waiting_for = ["%d still pending: %s" % (len(pending), _name_jobs(pending, True))] if pending or not missing_ids else []
     if missing_ids:
-        waiting_for.append("%d async_job_id%s matched no job: %s" % (
+        waiting_for.append("%d async_job_id%s matched no batch: %s" % (
             len(missing_ids), "" if len(missing_ids) == 1 else "s", name_ids(missing_ids)))
-    message = "Timed out after %d seconds waiting for %d job%s to reach %s; %s" % (
-        waited, len(jobs), "" if len(jobs) == 1 else "s", wanted_status, "; ".join(waiting_for))
+    message = "Timed out after %d seconds waiting for %d batch%s to reach %s; %s" % (
+        waited, len(jobs), "" if len(jobs) == 1 else "es", wanted_status, "; ".join(waiting_for))
     landing = [job for job in pending if job_status(job) == VALIDATED and job_id(job) in committed_ids]
     uncommitted = [job for job in pending if job_status(job) == VALIDATED and job_id(job) not in committed_ids]
     if landing:
@@ -153,7 +156,7 @@ def timeout_message(jobs, wanted_status, waited, missing_ids=(), committed_ids=(
                         len(landing), "" if len(landing) == 1 else "es", "is" if len(landing) == 1 else "are",
                         COMMITTED))
     elif uncommitted:
-        message += (". Hint: %d job%s passed validation but %s not committed; nothing commits a batch by itself: "
-                    "%s" % (len(uncommitted), "" if len(uncommitted) == 1 else "s",
+        message += (". Hint: %d batch%s passed validation but %s not committed; nothing commits a batch by itself: "
+                    "%s" % (len(uncommitted), "" if len(uncommitted) == 1 else "es",
                             "is" if len(uncommitted) == 1 else "are", how_to_commit))
     return message

@@ -9,7 +9,7 @@ short_description: Commit a Huawei Cloud DRS batch async job once it passed vali
 version_added: 1.1.0
 description:
   - Commits a batch of DRS tasks created asynchronously (C(POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)),
-    which creates its DRS instances, and by default waits until the batch is C(COMMIT_SUCCESS).
+    after which each of its tasks is a DRS job, and by default waits until the batch is C(COMMIT_SUCCESS).
   - Idempotent. A batch already C(COMMIT_SUCCESS) is left alone (RV(ignore:changed=false)). A batch still
     C(ASYNC_JOB_VALIDATING) is waited for until validation ends (with O(wait)), then committed.
   - A batch in C(ASYNC_JOB_VALIDATE_FAILED) cannot be committed. The module fails, and its message quotes the
@@ -58,9 +58,21 @@ options:
     type: float
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.progress
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - The action plugin runs a wait in steps, to print its progress lines (O(progress_interval)).
+  async:
+    support: full
+    details:
+      - Under C(async) the module waits in one run, without progress lines.
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
@@ -295,13 +307,14 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     VALIDATE_FAILED,
     job_status,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
-from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
-    WaitFailed,
-    WaitTimedOut,
-    wait_until,
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    PROGRESS_ARGUMENT_SPEC,
+    PROGRESS_RANGES,
+    WAIT_RANGES,
+    DrsModule,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut
 
 
 # Where a batch can go once validation ended.
@@ -315,24 +328,33 @@ class BatchAsyncJob(DrsModule):
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int"),
         wait_sleep=dict(type="float"),
+        **PROGRESS_ARGUMENT_SPEC
     )
     # The batch as last read, which a failure still reports; the deadline of every wait of the run.
     last_job = None
     deadline = None
+    # What a wait in steps carries from one step to the next: the status before the run, whether the commit
+    # went out, and the service's answer to it.
+    before = None
+    committed = False
+    commit_answer = None
 
     def run(self):
         params = self.params
-        self.check_ranges(WAIT_RANGES)
+        self.check_ranges(dict(WAIT_RANGES, **PROGRESS_RANGES))
         self.check_options()
         self.connect(pool_size=2)
-        clock, _sleep = self.wait_clock()
-        self.deadline = clock() + self.wait_settings()[0]
+        self.deadline = self.wait_started() + self.wait_settings()[0]
         job = self.read()
         if job is None:
             raise ModuleFailure("No batch async job matches async_job_id %s. Hint: check async_job_id, and the region "
                                 "and project the credentials point to" % params["async_job_id"])
-        before = job_status(job)
-        if before not in VALIDATION_ENDED:
+        before = self.before = self.carried_in.get("before", job_status(job))
+        if self.carried_in.get("committed"):
+            # A step after the one that committed: only the wait for the commit to land is left.
+            self.committed, self.commit_answer = True, self.carried_in.get("commit")
+            return self.after_commit(before, None, first=job)
+        if job_status(job) not in VALIDATION_ENDED:
             if self.check_mode:
                 # Check mode cannot bring validation to its end, nor did a wait for it in check mode before this
                 # task: say what a real run would do.
@@ -345,7 +367,7 @@ class BatchAsyncJob(DrsModule):
                 raise ModuleFailure("Batch %s is still %s: it can be committed once it passed validation. Hint: set "
                                     "wait to true to wait for validation, or run again later" % (
                                         params["async_job_id"], before or "without a status"))
-            job = self.wait_for(lambda status: status in VALIDATION_ENDED, "validation to end")
+            job = self.wait_for(lambda status: status in VALIDATION_ENDED, "validation to end", first=job)
         if job_status(job) == VALIDATE_FAILED:
             raise self.validation_failed()
         if job_status(job) == COMMITTED:
@@ -369,12 +391,19 @@ class BatchAsyncJob(DrsModule):
 
     def commit(self, before):
         params = self.params
-        answer, job = commit_batch(self.client, params["async_job_id"], attempts=params["max_retries"] + 1,
-                                   pause=self.pause_before_commit)
-        extra = {} if answer is None else {"commit": answer}
+        self.commit_answer, job = commit_batch(self.client, params["async_job_id"], attempts=params["max_retries"] + 1,
+                                               pause=self.pause_before_commit)
+        self.committed = True
+        return self.after_commit(before, job)
+
+    def after_commit(self, before, job, first=None):
+        """The result once the commit went out, after the wait for it to land when ``wait`` is true."""
+        params = self.params
+        extra = {} if self.commit_answer is None else {"commit": self.commit_answer}
         try:
             if params["wait"]:
-                job = self.wait_for(lambda status: status == COMMITTED, "the commit to reach %s" % COMMITTED)
+                job = self.wait_for(lambda status: status == COMMITTED, "the commit to reach %s" % COMMITTED,
+                                    first=first)
             elif job is None:
                 job = self.read()
         except ModuleFailure as failure:
@@ -390,15 +419,18 @@ class BatchAsyncJob(DrsModule):
             self.last_job = job
         return job
 
-    def wait_for(self, reached, what):
-        """Poll until ``reached(status)``, within the run's one deadline; returns the batch."""
+    def wait_for(self, reached, what, first=None):
+        """Poll until ``reached(status)``, within the run's one deadline; returns the batch. ``first``, the batch
+        just read, stands for the first poll."""
         params = self.params
-        clock, sleep = self.wait_clock()
         wait_timeout, interval = self.wait_settings()
         try:
-            return wait_until(self.read, succeeded=lambda job: reached(job_status(job)),
-                              failed=lambda job: job_status(job) == VALIDATE_FAILED,
-                              timeout=max(0, self.deadline - clock()), interval=interval, clock=clock, sleep=sleep)
+            return self.wait_until(self.read, succeeded=lambda job: reached(job_status(job)),
+                                   failed=lambda job: job_status(job) == VALIDATE_FAILED, deadline=self.deadline,
+                                   interval=interval, first=first,
+                                   status=what,
+                                   describe=lambda job: ({job_status(job) or "not listed": 1},
+                                                         [params["async_job_id"]]))
         except WaitFailed as ended:
             return ended.last
         except WaitTimedOut:
@@ -424,6 +456,9 @@ class BatchAsyncJob(DrsModule):
     def result(self, job, before, changed, after=None, **extra):
         return dict(changed=changed, job=job,
                     diff=dict(before=dict(status=before), after=dict(status=after or job_status(job))), **extra)
+
+    def carried(self):
+        return dict(before=self.before, committed=self.committed, commit=self.commit_answer)
 
     def result_on_failure(self):
         return dict(job=self.last_job or {})

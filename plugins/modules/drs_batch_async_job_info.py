@@ -8,29 +8,30 @@ module: drs_batch_async_job_info
 short_description: List Huawei Cloud DRS batch async jobs, and optionally wait for them
 version_added: 1.0.0
 description:
-  - Lists the tasks DRS created asynchronously in batches (C(GET /v5/{project_id}/batch-async-jobs)), reading
-    every page by itself. The first page tells the total; the remaining pages are fetched concurrently.
+  - Lists the batches in which DRS creates tasks asynchronously (C(GET /v5/{project_id}/batch-async-jobs), whose
+    entries the API calls batch async jobs), reading every page by itself. The first page tells the total; the
+    remaining pages are fetched concurrently.
   - With O(async_job_ids), reads many batches in one run, each listed on its own (the list call filters by one
     id) and all of them at the same time, on one session and one token.
   - When batches are selected by id, reads why each selected batch that failed validation failed
     (C(GET /v5/{project_id}/batch-async-jobs/{async_job_id}), every page) and returns it as RV(validation_failures).
   - With O(wait_for_status), polls in the same run (one session, no new login per poll) until every matched
-    job has reached that status, failing at once when a job failed validation, with its first reasons in the
+    batch has reached that status, failing at once when a batch failed validation, with its first reasons in the
     message.
   - Results keep the same keys on failure wherever they are known, so an C(until) loop never trips over a
     missing key.
-  - The API is in open beta and offered only in some regions; an unknown job status counts as not finished.
+  - The API is in open beta and offered only in some regions; an unknown batch status counts as not finished.
 author:
   - hwcloud.drs engineers (@hwcloud)
 options:
   async_job_id:
     description:
-      - Only the jobs of this batch (the id returned when the batch was created).
+      - Only this batch (the id returned when the batch was created).
       - Mutually exclusive with O(async_job_ids).
     type: str
   async_job_ids:
     description:
-      - Only the jobs of these batches, read in one run. Each id is listed on its own, O(page_concurrency) at a
+      - Only these batches, read in one run. Each id is listed on its own, O(page_concurrency) at a
         time, on one session and one token; an id given twice is listed once.
       - RV(jobs) follows the order of the ids; RV(total_count) and RV(status_counts) cover every id;
         RV(missing_async_job_ids) names the ids that matched nothing.
@@ -41,16 +42,16 @@ options:
     version_added: 1.1.0
   status:
     description:
-      - Only jobs in this status.
+      - Only batches in this status.
     type: str
     choices: [ASYNC_JOB_VALIDATING, ASYNC_JOB_VALIDATE_FAILED, AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
   domain_name:
     description:
-      - Only jobs created by this tenant (account) name.
+      - Only batches created by this tenant (account) name.
     type: str
   user_name:
     description:
-      - Only jobs created by this user name.
+      - Only batches created by this user name.
     type: str
   sort_key:
     description:
@@ -65,22 +66,22 @@ options:
     default: desc
   offset:
     description:
-      - Number of matching jobs to skip.
+      - Number of matching batches to skip.
     type: int
     default: 0
   limit:
     description:
-      - Return at most this many jobs, starting at O(offset), paging when it exceeds O(page_size).
-      - When unset, every job from O(offset) on is returned, up to V(100000) jobs. A listing that would pass
-        V(100000) jobs fails instead (whatever C(total_count) the service claims), so that a run ends even
-        against a service that lists new jobs without end; narrow the filters, or read in parts with O(offset).
+      - Return at most this many batches, starting at O(offset), paging when it exceeds O(page_size).
+      - When unset, every batch from O(offset) on is returned, up to V(100000) batches. A listing that would pass
+        V(100000) batches fails instead (whatever C(total_count) the service claims), so that a run ends even
+        against a service that lists new batches without end; narrow the filters, or read in parts with O(offset).
       - Between V(1) and V(100000).
     type: int
   page_size:
     description:
-      - Jobs asked for per request.
+      - Batches asked for per request.
       - When the service answers that the page is over its upper limit (C(DRS.M00211)) the page shrinks
-        (to V(1000), then by halves) and listing carries on; when it silently returns fewer jobs than asked,
+        (to V(1000), then by halves) and listing carries on; when it silently returns fewer batches than asked,
         that smaller size is used for the rest of the run.
     type: int
     default: 1000
@@ -98,14 +99,14 @@ options:
     default: en-us
   wait_for_status:
     description:
-      - Poll until every matched job, and at least one, has reached this status.
+      - Poll until every matched batch, and at least one, has reached this status.
       - V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
-      - Fails at once when a matched job is C(ASYNC_JOB_VALIDATE_FAILED), naming it and, when batches are
+      - Fails at once when a matched batch is C(ASYNC_JOB_VALIDATE_FAILED), naming it and, when batches are
         selected by id and O(failure_details=true), quoting the first reasons (or saying why they could not be
-        read); fails after O(wait_timeout) naming each pending job and its status.
-      - With O(async_job_id) or O(async_job_ids), an id that matches no job counts as pending, and the timeout
+        read); fails after O(wait_timeout) naming each pending batch and its status.
+      - With O(async_job_id) or O(async_job_ids), an id that matches no batch counts as pending, and the timeout
         message names it.
-      - A job that passed validation waits for someone to commit the batch; nothing commits it by itself.
+      - A batch that passed validation waits for someone to commit it; nothing commits it by itself.
     type: str
     choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
   wait_timeout:
@@ -123,11 +124,11 @@ options:
     type: float
   return_jobs:
     description:
-      - Which jobs RV(jobs) holds. RV(total_count) and RV(status_counts) always describe every matched job.
-      - V(all) returns every matched job.
-      - V(unfinished) returns only the jobs not yet in O(wait_for_status) (or C(COMMIT_SUCCESS) when it is unset),
-        which keeps the result of a gate on a large batch small.
-      - V(none) returns no jobs, only the counts.
+      - Which batches RV(jobs) holds. RV(total_count) and RV(status_counts) always describe every matched batch.
+      - V(all) returns every matched batch.
+      - V(unfinished) returns only the batches not yet in O(wait_for_status) (or C(COMMIT_SUCCESS) when it is unset),
+        which keeps the result of a gate on many batches small.
+      - V(none) returns no batches, only the counts.
     type: str
     choices: [all, unfinished, none]
     default: all
@@ -145,9 +146,21 @@ options:
     version_added: 1.1.0
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.progress
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - The action plugin runs a wait in steps, to print its progress lines (O(progress_interval)).
+  async:
+    support: full
+    details:
+      - Under C(async) the module waits in one run, without progress lines.
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
@@ -179,11 +192,11 @@ EXAMPLES = r"""
     region: cn-north-4
   register: drs_jobs
 
-- name: Show how many jobs are in each status
+- name: Show how many batches are in each status
   ansible.builtin.debug:
     var: drs_jobs.status_counts
 
-- name: List the jobs that failed validation, oldest first, with access keys from variables
+- name: List the batches that failed validation, oldest first, with access keys from variables
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
     access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
@@ -191,7 +204,7 @@ EXAMPLES = r"""
     status: ASYNC_JOB_VALIDATE_FAILED
     sort_dir: asc
 
-- name: Read the first 50 jobs only, with an IAM user's password
+- name: Read the first 50 batches only, with an IAM user's password
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
     iam_user_name: "{{ lookup('ansible.builtin.env', 'HW_USER_NAME') }}"
@@ -199,10 +212,10 @@ EXAMPLES = r"""
     iam_domain_name: "{{ lookup('ansible.builtin.env', 'HW_DOMAIN_NAME') }}"
     limit: 50
 
-- name: Wait until every job of a batch passed validation, returning only the counts and the stragglers
+- name: Wait until a batch passed validation, returning only the counts and the stragglers
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this waits on every job') }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this waits on every batch of the project') }}"
     wait_for_status: AUTO_PARAM_VALIDATE_SUCCESS
     wait_timeout: 600
     wait_sleep: 5
@@ -236,7 +249,7 @@ EXAMPLES = r"""
 - name: Gate with an until loop instead (one listing per try, only counts returned)
   hwcloud.drs.drs_batch_async_job_info:
     region: cn-north-4
-    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this gates on every job') }}"
+    async_job_id: "{{ drs_batch_id | mandatory('set drs_batch_id: without an id this gates on every batch of the project') }}"
     return_jobs: none
   register: drs_gate
   until: drs_gate.total_count > 0 and drs_gate.status_counts.ASYNC_JOB_VALIDATING == 0
@@ -247,11 +260,11 @@ EXAMPLES = r"""
 RETURN = r"""
 jobs:
   description:
-    - The matched jobs in the service's order (by O(sort_key) and O(sort_dir)), without duplicates, each with
-      the keys the API returns.
+    - The matched batches (the API calls each a batch async job) in the service's order (by O(sort_key) and
+      O(sort_dir)), without duplicates, each with the keys the API returns.
     - With O(async_job_ids), in the order of the ids.
-    - With O(return_jobs=unfinished) only the jobs not yet in the wanted status; with O(return_jobs=none) empty.
-    - On failure, the jobs of the last complete listing (empty when none completed).
+    - With O(return_jobs=unfinished) only the batches not yet in the wanted status; with O(return_jobs=none) empty.
+    - On failure, the batches of the last complete listing (empty when none completed).
   returned: always
   type: list
   elements: dict
@@ -263,7 +276,7 @@ jobs:
       create_time: "2024-01-30 10:12:44"
   contains:
     async_job_id:
-      description: Id of the batch the job belongs to.
+      description: Id of the batch.
       type: str
       returned: always
       sample: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
@@ -275,23 +288,23 @@ jobs:
       returned: always
       sample: COMMIT_SUCCESS
     domain_name:
-      description: Tenant (account) name that created the job.
+      description: Tenant (account) name that created the batch.
       type: str
       returned: always
       sample: demo-domain
     user_name:
-      description: User name that created the job.
+      description: User name that created the batch.
       type: str
       returned: always
       sample: demo-user
     create_time:
-      description: When the job was created, as the service formats it.
+      description: When the batch was created, as the service formats it.
       type: str
       returned: always
       sample: "2024-01-30 10:12:44"
 total_count:
   description:
-    - The number of jobs matching the filters, as the service counts them, independent of paging,
+    - The number of batches matching the filters, as the service counts them, independent of paging,
       O(offset), O(limit) and O(return_jobs). With O(async_job_ids), the sum over the ids.
     - V(0) when the run failed before the first page was read, so that an C(until) expression such as
       C(result.total_count > 0) never raises.
@@ -300,7 +313,7 @@ total_count:
   sample: 240
 status_counts:
   description:
-    - How many of the listed jobs (from O(offset), at most O(limit)) are in each status, whatever
+    - How many of the listed batches (from O(offset), at most O(limit)) are in each status, whatever
       O(return_jobs) says. Always has a key for each of the four known statuses, plus any unknown status seen.
   returned: always
   type: dict
@@ -311,7 +324,7 @@ status_counts:
     COMMIT_SUCCESS: 228
 missing_async_job_ids:
   description:
-    - The ids of O(async_job_id) or O(async_job_ids) that matched no job (with the other filters), in the order
+    - The ids of O(async_job_id) or O(async_job_ids) that matched no batch (with the other filters), in the order
       given. With O(wait_for_status) each counted as pending.
     - Empty when every id matched, and for a listing by the other filters only.
   returned: always
@@ -434,7 +447,7 @@ request_stats:
       sample: 0
 would_wait_for:
   description:
-    - In check mode with O(wait_for_status), when not every job is there yet, what a real run would wait for.
+    - In check mode with O(wait_for_status), when not every batch is there yet, what a real run would wait for.
   returned: in check mode, when a real run would wait
   type: dict
   version_added: 1.3.0
@@ -449,7 +462,7 @@ would_wait_for:
       returned: always
       sample: COMMIT_SUCCESS
     async_job_ids:
-      description: The jobs not yet at it, then the selected ids that matched no job.
+      description: The batches not yet at it, then the selected ids that matched no batch.
       type: list
       elements: str
       returned: always
@@ -498,18 +511,24 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     all_satisfy,
     any_failed,
     contradiction,
+    count_statuses,
     failure_message,
     pending_ids,
     timeout_message,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import DrsModule, WAIT_RANGES
+from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    PROGRESS_ARGUMENT_SPEC,
+    PROGRESS_RANGES,
+    WAIT_RANGES,
+    DrsModule,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, wait_until
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut
 
 QUERY_OPTIONS = ("status", "domain_name", "user_name", "sort_key", "sort_dir")
 FILTER_OPTIONS = ("async_job_id", "domain_name", "user_name")
-RANGES = dict(WAIT_RANGES, offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None),
-              page_concurrency=(1, 32))
+RANGES = dict(WAIT_RANGES, **PROGRESS_RANGES)
+RANGES.update(offset=(0, None), limit=(1, MOST_LISTED_JOBS), page_size=(1, None), page_concurrency=(1, 32))
 
 
 class BatchAsyncJobInfo(DrsModule):
@@ -531,6 +550,7 @@ class BatchAsyncJobInfo(DrsModule):
         wait_sleep=dict(type="float"),
         return_jobs=dict(type="str", choices=["all", "unfinished", "none"], default="all"),
         failure_details=dict(type="bool", default=True),
+        **PROGRESS_ARGUMENT_SPEC
     )
     module_kwargs = dict(mutually_exclusive=[("async_job_id", "async_job_ids")])
     # The reasons read, which a failure still reports with the last listing (an until loop reads them).
@@ -558,7 +578,7 @@ class BatchAsyncJobInfo(DrsModule):
         if not wanted:
             listing = self.listing()
             return self.describe(listing, self.read_reasons(listing, warn=True)[0])
-        clock, sleep = self.wait_clock()
+        clock, _sleep = self.wait_clock()
         timeout, interval = self.wait_settings()
 
         def reached(listing):
@@ -574,12 +594,15 @@ class BatchAsyncJobInfo(DrsModule):
                                                      timeout)
             return self.describe(listing)
         try:
-            listing = wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
-                                 timeout=timeout, interval=interval, clock=clock, sleep=sleep)
+            listing = self.wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+                                      deadline=self.wait_started() + timeout, interval=interval, status=wanted,
+                                      describe=lambda listing: (count_statuses(listing.jobs), pending_ids(
+                                          listing.jobs, wanted, listing.missing_ids)))
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
-            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, ended.waited, ended.last.missing_ids))
+            raise ModuleFailure(timeout_message(ended.last.jobs, wanted, clock() - self.wait_started(),
+                                                ended.last.missing_ids))
         return self.describe(listing)
 
     def check_options(self):

@@ -8,13 +8,13 @@ module: drs_commit_gate
 short_description: Gate a play on Huawei Cloud DRS batch async jobs, committing the validated batches if asked
 version_added: 1.3.0
 description:
-  - The gate of a migration, in one run with one deadline. It looks at the selected jobs once, stops at once when
+  - The gate of a migration, in one run with one deadline. It looks at the selected batches once, stops at once when
     one failed validation (quoting the reasons), commits every selected batch that passed validation when
-    O(commit) asks for it, then waits until every selected job is at O(wait_for_status).
-  - Jobs are selected by O(async_job_ids) and/or the filters O(domain_name) and O(user_name), never the whole
+    O(commit) asks for it, then waits until every selected batch is at O(wait_for_status).
+  - Batches are selected by O(async_job_ids) and/or the filters O(domain_name) and O(user_name), never the whole
     project. Every id is listed at once, on one session and one login, however many batches there are.
-  - Fails, naming them, when a selected id matches no job or the filters match nothing; fails when
-    O(wait_timeout) runs out, naming each pending job and its status.
+  - Fails, naming them, when a selected id matches no batch or the filters match nothing; fails when
+    O(wait_timeout) runs out, naming each pending batch and its status.
   - A commit is never sent twice, nor blindly repeated after a lost answer (see M(hwcloud.drs.drs_batch_async_job)).
   - The role P(hwcloud.drs.commit_gate#role) is this module with the variables and facts of a role. Use the
     module directly to register the result, or in a C(block) with C(rescue).
@@ -23,21 +23,21 @@ author:
 options:
   async_job_ids:
     description:
-      - The C(async_job_id) of each batch to gate on. Each must match a job.
-      - Combined with the filters, a job must match both. At least one id, none empty.
+      - The C(async_job_id) of each batch to gate on. Each must match a batch.
+      - Combined with the filters, a batch must match both. At least one id, none empty.
     type: list
     elements: str
   domain_name:
     description:
-      - Only jobs created by this account (domain) name.
+      - Only batches created by this account (domain) name.
     type: str
   user_name:
     description:
-      - Only jobs created by this IAM user name.
+      - Only batches created by this IAM user name.
     type: str
   commit:
     description:
-      - Commit every selected batch that passed validation, then wait until every selected job is
+      - Commit every selected batch that passed validation, then wait until every selected batch is
         C(COMMIT_SUCCESS), whatever O(wait_for_status) says.
       - Waits for validation first (a batch can only be committed once it passed), within O(wait_timeout).
         When that wait fails or times out, nothing is committed.
@@ -45,7 +45,7 @@ options:
     default: false
   wait_for_status:
     description:
-      - The status every selected job must reach. V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
+      - The status every selected batch must reach. V(COMMIT_SUCCESS) also satisfies V(AUTO_PARAM_VALIDATE_SUCCESS).
     type: str
     choices: [AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS]
     default: COMMIT_SUCCESS
@@ -66,15 +66,15 @@ options:
     default: 10.0
   return_jobs:
     description:
-      - Which jobs RV(jobs) holds. V(unfinished) keeps only jobs not at the status the gate waits for
+      - Which batches RV(jobs) holds. V(unfinished) keeps only batches not at the status the gate waits for
         (RV(wait_for_status)), V(none) keeps none; RV(status_counts) and RV(total_count) always describe every
-        selected job.
+        selected batch.
     type: str
     choices: [all, unfinished, none]
     default: all
   page_size:
     description:
-      - Jobs asked for per request (see M(hwcloud.drs.drs_batch_async_job_info)).
+      - Batches asked for per request (see M(hwcloud.drs.drs_batch_async_job_info)).
     type: int
     default: 1000
   page_concurrency:
@@ -90,15 +90,27 @@ options:
     default: en-us
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.progress
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - The action plugin runs a wait in steps, to print its progress lines (O(progress_interval)).
+  async:
+    support: full
+    details:
+      - Under C(async) the module waits in one run, without progress lines.
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
       - Looks once and never waits; sends no commit. Fails as a real run would on a failed validation or a
         selection that matches nothing. RV(committed_async_job_ids) names the batches a real run would commit,
-        and RV(would_wait_for) (also in a warning) the jobs it would wait for.
+        and RV(would_wait_for) (also in a warning) the batches it would wait for.
   diff_mode:
     support: full
     details:
@@ -134,7 +146,7 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "committed {{ drs_gate.committed_async_job_ids | join(', ') }} in {{ drs_gate.elapsed_seconds }} s"
 
-- name: Gate on everything one IAM user created, keeping a small result for 100,000 jobs
+- name: Gate on everything one IAM user created, keeping a small result for 100,000 batches
   hwcloud.drs.drs_commit_gate:
     region: cn-north-4
     user_name: migration-bot
@@ -145,8 +157,9 @@ EXAMPLES = r"""
 RETURN = r"""
 jobs:
   description:
-    - The selected jobs as last listed (all, or those O(return_jobs) keeps), in the order of O(async_job_ids).
-    - On failure, the jobs as last listed, so a C(rescue) section can read them.
+    - The selected batches as last listed (the API calls each a batch async job), all or those O(return_jobs)
+      keeps, in the order of O(async_job_ids).
+    - On failure, the batches as last listed, so a C(rescue) section can read them.
   returned: always
   type: list
   elements: dict
@@ -157,17 +170,17 @@ jobs:
       user_name: migration-bot
       create_time: "2024-01-30 10:12:44"
 total_count:
-  description: How many jobs the selection matched.
+  description: How many batches the selection matched.
   returned: always
   type: int
   sample: 4
 status_counts:
-  description: The selected jobs per status (every known status, 0 when none; others as the service names them).
+  description: The selected batches per status (every known status, 0 when none; others as the service names them).
   returned: always
   type: dict
   sample: {ASYNC_JOB_VALIDATING: 0, ASYNC_JOB_VALIDATE_FAILED: 0, AUTO_PARAM_VALIDATE_SUCCESS: 0, COMMIT_SUCCESS: 4}
 missing_async_job_ids:
-  description: The ids of O(async_job_ids) that matched no job (the run fails when there is one).
+  description: The ids of O(async_job_ids) that matched no batch (the run fails when there is one).
   returned: always
   type: list
   elements: str
@@ -199,10 +212,10 @@ elapsed_seconds:
   type: float
   sample: 42.5
 summary:
-  description: One line on the outcome, the jobs per status and the commits, for a play's output.
+  description: One line on the outcome, the batches per status and the commits, for a play's output.
   returned: always
   type: str
-  sample: "passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
+  sample: "passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches"
 passed:
   description: Whether the gate passed (in check mode, whether it found nothing that stops it).
   returned: always
@@ -223,7 +236,7 @@ would_wait_for:
       returned: always
       sample: COMMIT_SUCCESS
     async_job_ids:
-      description: The jobs not yet at it.
+      description: The batches not yet at it.
       type: list
       elements: str
       returned: always
@@ -315,6 +328,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     WAITABLE_STATUSES,
     all_satisfy,
     any_failed,
+    count_statuses,
     failure_message,
     job_id,
     job_status,
@@ -323,28 +337,26 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     timeout_message,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import (
+    PROGRESS_ARGUMENT_SPEC,
+    PROGRESS_RANGES,
     WAIT_RANGES,
     WAIT_SLEEP,
     WAIT_TIMEOUT,
     DrsModule,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
-    WaitFailed,
-    WaitTimedOut,
-    map_in_order,
-    wait_until,
-)
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, map_in_order
 
 RANGES = dict(WAIT_RANGES, wait_timeout=(1, WAIT_RANGES["wait_timeout"][1]), page_size=(1, None),
-              page_concurrency=(1, 32))
+              page_concurrency=(1, 32), **PROGRESS_RANGES)
 
 
 # The role's variable for each option it sets, so that a refusal names what a role user wrote.
 ROLE_VARIABLES = dict(async_job_ids="commit_gate_async_job_ids", domain_name="commit_gate_domain_name",
                       user_name="commit_gate_user_name", wait_timeout="commit_gate_timeout",
                       wait_sleep="commit_gate_wait_sleep", page_size="commit_gate_page_size",
-                      page_concurrency="commit_gate_page_concurrency")
+                      page_concurrency="commit_gate_page_concurrency",
+                      progress_interval="commit_gate_progress_interval")
 
 
 SELECTING = ("async_job_ids", "domain_name", "user_name")
@@ -371,11 +383,15 @@ class CommitGate(DrsModule):
         page_size=dict(type="int", default=1000),
         page_concurrency=dict(type="int", default=10),
         language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+        **PROGRESS_ARGUMENT_SPEC
     )
-    # What a failure still reports with the last listing: the reasons read, the batches committed.
+    # What a failure still reports with the last listing: the reasons read, the batches committed. The
+    # batches committed, their statuses before, and whether the commit step is behind it are also what a
+    # wait in steps carries from one step to the next.
     validation_failures = ()
     committed = ()
     status_before = {}
+    commit_done = False
     would_wait_for = None
     started = deadline = None
     selected = listing = None
@@ -392,13 +408,16 @@ class CommitGate(DrsModule):
         if params["async_job_ids"] is not None:
             self.selected = selected_ids(params["async_job_ids"], self.option_name("async_job_ids"))
         elif not params["domain_name"] and not params["user_name"]:
-            raise ModuleFailure("Select the jobs to gate on with %s (%s in the role): the gate never waits for every "
-                                "job of the project" % (_either(SELECTING), _either([ROLE_VARIABLES[option]
-                                                                                     for option in SELECTING])))
+            raise ModuleFailure("Select the batches to gate on with %s (%s in the role): the gate never waits for "
+                                "every batch of the project" % (_either(SELECTING), _either(
+                                    [ROLE_VARIABLES[option] for option in SELECTING])))
         self.check_wait_options(True)
-        clock, _sleep = self.wait_clock()
-        self.started = clock()
+        self.started = self.wait_started()
         self.deadline = self.started + params["wait_timeout"]
+        if self.carried_in.get("commit_done"):
+            self.commit_done = True
+            self.committed = [str(batch) for batch in self.carried_in.get("committed") or ()]
+            self.status_before = dict(self.carried_in.get("status_before") or {})
         self.connect(pool_size=params["page_concurrency"])
         query = dict((option, params[option]) for option in ("domain_name", "user_name") if params[option])
         self.listing = BatchListing(self.client, self.selected, query, params["language"], params["page_size"],
@@ -408,17 +427,18 @@ class CommitGate(DrsModule):
         self.refuse_unmatched(listing)
         if any_failed(listing.jobs):
             raise self.validation_failed(listing)
-        if params["commit"]:
+        if params["commit"] and not self.commit_done:
             # Only batches that passed: a wait that failed or timed out has raised, and nothing was committed.
             listing = self.wait(listing, VALIDATED)
             clock, _sleep = self.wait_clock()
             if clock() >= self.deadline and not self.check_mode:
                 # Slow answers can bring validation's end past the deadline: no commit goes out after it.
-                raise ModuleFailure("Timed out after %d seconds: every selected job passed validation, but only once "
+                raise ModuleFailure("Timed out after %d seconds: every selected batch passed validation, but only once "
                                     "wait_timeout had run out, so nothing was committed. Hint: raise wait_timeout "
                                     "(and check timeout and the network: the listings were slow), or run the gate "
                                     "again" % (clock() - self.started))
             self.commit_validated(listing)
+            self.commit_done = True
             if self.committed and not self.check_mode:
                 listing = None  # stale: the next look is made at once
         result = self.describe(self.wait(listing, self.wanted))
@@ -450,7 +470,7 @@ class CommitGate(DrsModule):
 
         if listing is not None and reached(listing):
             return listing
-        clock, sleep = self.wait_clock()
+        clock, _sleep = self.wait_clock()
         if self.check_mode:
             listing = listing or self.listing()
             if status == self.wanted and not reached(listing):
@@ -459,9 +479,10 @@ class CommitGate(DrsModule):
                                                      self.params["wait_timeout"], then)
             return listing
         try:
-            return wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
-                              timeout=max(0, self.deadline - clock()), interval=self.params["wait_sleep"],
-                              clock=clock, sleep=sleep, first=listing)
+            return self.wait_until(self.listing, succeeded=reached, failed=lambda listing: any_failed(listing.jobs),
+                                   deadline=self.deadline, interval=self.params["wait_sleep"], first=listing,
+                                   status=status, describe=lambda listing: (count_statuses(listing.jobs), pending_ids(
+                                       listing.jobs, status, listing.missing_ids)))
         except WaitFailed as ended:
             raise self.validation_failed(ended.last)
         except WaitTimedOut as ended:
@@ -470,7 +491,7 @@ class CommitGate(DrsModule):
                                       how_to_commit="set commit to true (commit_gate_commit in the role) to have the "
                                                     "gate commit them")
             if status != self.wanted:
-                message += ". Nothing was committed: the gate commits once every selected job passed validation"
+                message += ". Nothing was committed: the gate commits once every selected batch passed validation"
             raise ModuleFailure(message)
 
     def validation_failed(self, listing):
@@ -542,11 +563,11 @@ class CommitGate(DrsModule):
                               after=dict((batch, COMMITTED) for batch in self.committed)))
 
     def summary(self, result, passed):
-        """``passed after 42.5 s; 4 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
+        """``passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
         counts = ", ".join("%s %d" % (status, count) for status, count in result["status_counts"].items() if count)
         outcome = "stopped" if not passed else "checked (not waited for)" if self.would_wait_for else "passed"
         parts = ["%s after %s s" % (outcome, result["elapsed_seconds"]),
-                 "%s to reach %s%s" % (_plural(result["total_count"], "job"), self.wanted,
+                 "%s to reach %s%s" % (_plural(result["total_count"], "batch", "batches"), self.wanted,
                                        (": " + counts) if counts else "")]
         if self.params.get("commit"):
             parts.append("%s %s" % ("would commit" if self.check_mode else "committed",
@@ -554,6 +575,9 @@ class CommitGate(DrsModule):
         if self.validation_failures:
             parts.append("%s with validation failures" % _plural(len(self.validation_failures), "batch", "batches"))
         return "; ".join(parts)
+
+    def carried(self):
+        return dict(commit_done=self.commit_done, committed=list(self.committed), status_before=self.status_before)
 
     def result_on_failure(self):
         result = self.describe(self.listing.last if self.listing else NOTHING_LISTED)

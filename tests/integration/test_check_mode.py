@@ -48,7 +48,7 @@ def test_the_readme_flow_under_check_ends_at_once_saying_what_it_would_do(ansibl
     commits = run.task("Commit each batch (idempotent; check mode tells what it would commit)")
     assert commits["changed"] and all(result["changed"] for result in commits["results"])
     assert "commit_gate: checked (not waited for)" in run.stdout, run
-    assert "Check mode: not waiting for 3 jobs to reach COMMIT_SUCCESS" in run.output.replace("\n", " "), run
+    assert "Check mode: not waiting for 3 batches to reach COMMIT_SUCCESS" in run.output.replace("\n", " "), run
     if status == "ASYNC_JOB_VALIDATING":
         waited = run.task("Wait until every batch passed validation, in one run however many batches")
         assert waited["would_wait_for"] == {"status": "AUTO_PARAM_VALIDATE_SUCCESS", "async_job_ids": batch_ids,

@@ -43,7 +43,7 @@ CASES = {
     "committed, by user, credentials in commit_gate_auth": (
         dict(validate_after_calls=1, auto_commit_after_calls=3), "password", True,
         dict(gate_expect="passed", gate_user_name="migration-bot"),
-        ["commit_gate: passed", "4 jobs to reach COMMIT_SUCCESS"]),
+        ["commit_gate: passed", "4 batches to reach COMMIT_SUCCESS"]),
     "validated, by domain and user, temporary keys": (
         dict(validate_after_calls=2), "temporary", True,
         dict(gate_expect="passed", gate_user_name="migration-bot", gate_domain_name="demo-domain",
@@ -58,7 +58,7 @@ CASES = {
         dict(validate_after_calls=1), "password", True,
         dict(gate_expect="passed", gate_user_name="migration-bot", gate_commit=True,
              gate_committed_job_ids=BATCH_IDS, gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", gate_timeout=90),
-        ["commit_gate: passed", "4 jobs to reach COMMIT_SUCCESS"]),
+        ["commit_gate: passed", "4 batches to reach COMMIT_SUCCESS"]),
     "failed validation": (
         dict(validate_after_calls=2, fail_ids="gate-002"), "token", False,
         dict(gate_expect="failed_validation", gate_job_ids=BATCH_IDS, gate_failed_job_ids=["gate-002"],
@@ -80,7 +80,7 @@ CASES = {
     "check mode, committing": (
         dict(validate_after_calls=12), "aksk", False,
         dict(gate_expect="checked", gate_check=True, gate_job_ids=BATCH_IDS, gate_commit=True),
-        ["Check mode: not waiting for 4 jobs", "would commit 4 batches"]),
+        ["Check mode: not waiting for 4 batches", "would commit 4 batches"]),
     "check mode, validated ones to commit": (
         dict(validate_after_calls=0), "token", False,
         dict(gate_expect="checked", gate_check=True, gate_job_ids=BATCH_IDS, gate_commit=True),
@@ -89,7 +89,7 @@ CASES = {
         dict(validate_after_calls=12), "password", True,
         dict(gate_expect="checked", gate_check=True, gate_user_name="migration-bot",
              gate_wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", gate_pending_job_ids=BATCH_IDS),
-        ["Check mode: not waiting for 4 jobs", "4 jobs to reach AUTO_PARAM_VALIDATE_SUCCESS"]),
+        ["Check mode: not waiting for 4 batches", "4 batches to reach AUTO_PARAM_VALIDATE_SUCCESS"]),
     "validated but not committed": (
         dict(validate_after_calls=0), "aksk", True,
         dict(gate_expect="uncommitted", gate_job_ids=BATCH_IDS, gate_timeout=3),
@@ -148,7 +148,7 @@ def test_gate_outcome(gate_runs, case):
 
 def gate_runs_of(run):
     """The results of the role's module task (hwcloud.drs.drs_commit_gate)."""
-    return [result for name, result in run.task_results() if name == "hwcloud.drs.commit_gate : Gate on the selected jobs"]
+    return [result for name, result in run.task_results() if name == "hwcloud.drs.commit_gate : Gate on the selected batches"]
 
 
 def test_the_gate_is_one_module_run_listing_every_id_together(gate_runs):

@@ -112,7 +112,7 @@ def test_endless_new_jobs_end_the_listing_at_its_documented_maximum(bounds):
     result = bounds.result("endless new jobs")
     stats = bounds.stats("endless new jobs")
     msg = assert_clean_failure(result, "limit")
-    assert "more than 100000 jobs" in msg, msg
+    assert "more than 100000 batches" in msg, msg
     # 100 pages of 1000 new jobs reach the maximum; the 101st passes it; at most one wave of 10 more
     assert stats["requests"] <= 101 + 10, stats["requests"]
     assert len(json.dumps(result)) < 100000, "the failure carries the jobs it gave up on"

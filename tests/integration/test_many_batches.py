@@ -73,7 +73,7 @@ def test_filters_and_return_jobs_apply_to_every_id(cases):
 def test_wait_counts_a_missing_id_as_pending_and_the_timeout_names_it(cases):
     result = cases.result("wait with a missing id")
     assert result.get("failed") and "Timed out" in result["msg"], result
-    assert "1 async_job_id matched no job: batch-not-yet" in result["msg"], result["msg"]
+    assert "1 async_job_id matched no batch: batch-not-yet" in result["msg"], result["msg"]
     assert result["missing_async_job_ids"] == ["batch-not-yet"]
     assert result["status_counts"]["COMMIT_SUCCESS"] == 2
     assert cases.stats("wait with a missing id")["list_calls"] >= 2 * 3
@@ -90,7 +90,7 @@ def test_fail_fast_quotes_the_reasons(cases):
     result = cases.result("fail fast with reasons")
     assert result.get("failed")
     message = result["msg"]
-    assert "2 matched jobs failed validation (ASYNC_JOB_VALIDATE_FAILED): batch-001: task " in message, message
+    assert "2 matched batches failed validation (ASYNC_JOB_VALIDATE_FAILED): batch-001: task " in message, message
     assert "; batch-003: task " in message and message.count("batch-001") == message.count("batch-003") == 1, message
     assert FIRST_REASON.rstrip(".") in message and "(and " in message and "more)" in message
     failures = result["validation_failures"]
@@ -113,7 +113,7 @@ def test_a_failing_detail_call_still_fails_fast_saying_the_reasons_could_not_be_
     result = cases.result("detail call fails")
     assert result.get("failed")
     message = result["msg"]
-    assert "1 matched job failed validation" in message and "batch-001" in message, message
+    assert "1 matched batch failed validation" in message and "batch-001" in message, message
     assert "The reasons could not be read (Reading the tasks of DRS batch async job batch-001 failed with HTTP " \
            "403, error_code DRS.M00102" in message, message
     assert result["validation_failures"] == [] and result["status_counts"]["ASYNC_JOB_VALIDATE_FAILED"] == 1

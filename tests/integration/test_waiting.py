@@ -77,7 +77,8 @@ def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator)
     # Counted in list calls, not seconds, so a slow machine sees every step: validated from call 3 on,
     # committed from call 6 on.
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=2, auto_commit_after_calls=5)
-    wait = {"wait_sleep": 1, "wait_timeout": 60}
+    # In one module run (no progress lines, which cost a module run and a login a line: test_progress.py).
+    wait = {"wait_sleep": 1, "wait_timeout": 60, "progress_interval": 0}
     run = ansible.play([
         {"name": "validated", MODULE: dict(wait, wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), "register": "r"},
         {"name": "committed", MODULE: dict(wait, wait_for_status="COMMIT_SUCCESS"), "register": "r"},
@@ -97,6 +98,19 @@ def test_wait_for_validation_then_commit_in_one_session(ansible, start_emulator)
         assert run.task(name)["request_stats"]["iam_calls"] == 1, run.task(name)["request_stats"]
     assert committed["request_stats"]["polls"] == 3
     assert run.task("committed is validated")["request_stats"]["polls"] == 1
+
+
+def test_a_wait_with_progress_lines_logs_in_once_a_step(ansible, start_emulator):
+    # Each step of a wait is a module run: one login per step (per line, plus the last), never one per poll.
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=6)
+    run = ansible.play([{"name": "validated", MODULE: {"wait_sleep": 1, "wait_timeout": 60, "progress_interval": 2,
+                                                       "wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS"}}],
+                       defaults=connection(emulator.state, "password"))
+    run.assert_ok()
+    lines = run.stdout.count("] waiting for AUTO_PARAM_VALIDATE_SUCCESS")
+    stats = run.task("validated")["request_stats"]
+    assert lines >= 2 and stats["polls"] == 7, (run.stdout, stats)
+    assert stats["iam_calls"] == lines + 1, (run.stdout, stats)
 
 
 def commit_when_polled(emulator, polls):
@@ -176,5 +190,5 @@ def test_failures_and_timeouts(module_ansible, start_emulator):
     assert counted["status_counts"]["COMMIT_SUCCESS"] == 2
 
     nothing = cases.result("nothing matches")
-    assert nothing.get("failed") and "no job matched" in nothing["msg"], nothing["msg"]
+    assert nothing.get("failed") and "no batch matched" in nothing["msg"], nothing["msg"]
     assert nothing["jobs"] == [] and nothing["total_count"] == 0

@@ -47,16 +47,16 @@ def test_job_id_of_something_odd_is_none():
 def test_failure_message_names_only_the_failed_jobs():
     msg = failure_message([_job("a", "COMMIT_SUCCESS"), _job("bad-1", "ASYNC_JOB_VALIDATE_FAILED"),
                            _job("c", "ASYNC_JOB_VALIDATING")])
-    assert "1 matched job failed validation (ASYNC_JOB_VALIDATE_FAILED): bad-1." in msg and "Hint" in msg
+    assert "1 matched batch failed validation (ASYNC_JOB_VALIDATE_FAILED): bad-1." in msg and "Hint" in msg
     assert " a," not in msg and "c (" not in msg
 
 
 def test_timeout_names_each_pending_job_with_its_status_and_hints_at_commit():
     msg = timeout_message([_job("a", "COMMIT_SUCCESS"), _job("b", "AUTO_PARAM_VALIDATE_SUCCESS"),
                            _job("c", "ASYNC_JOB_VALIDATING")], "COMMIT_SUCCESS", 30)
-    assert msg.startswith("Timed out after 30 seconds waiting for 3 jobs to reach COMMIT_SUCCESS; 2 still pending")
+    assert msg.startswith("Timed out after 30 seconds waiting for 3 batches to reach COMMIT_SUCCESS; 2 still pending")
     assert "b (AUTO_PARAM_VALIDATE_SUCCESS)" in msg and "c (ASYNC_JOB_VALIDATING)" in msg and "a (" not in msg
-    assert "Hint: 1 job passed validation but is not committed" in msg
+    assert "Hint: 1 batch passed validation but is not committed" in msg
 
 
 def test_no_commit_hint_when_nothing_waits_for_a_commit():
@@ -65,7 +65,7 @@ def test_no_commit_hint_when_nothing_waits_for_a_commit():
 
 def test_timeout_with_no_matched_job_says_so():
     msg = timeout_message([], "COMMIT_SUCCESS", 20)
-    assert "no job matched" in msg and "async_job_id" in msg
+    assert "no batch matched" in msg and "async_job_id" in msg
 
 
 def test_long_lists_are_cut_in_messages():

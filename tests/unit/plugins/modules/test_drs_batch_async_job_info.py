@@ -286,7 +286,7 @@ def test_check_mode_looks_once_instead_of_waiting_and_says_for_what(run_info, dr
     assert result["request_stats"]["polls"] == 1 and outcome.clock.sleeps == []
     assert result["would_wait_for"] == {"status": wanted, "async_job_ids": [job["async_job_id"] for job in jobs]
                                         + ["job-404"], "timeout": 600}
-    assert "Check mode: not waiting for 3 jobs to reach %s" % wanted in json.dumps(result["warnings"])
+    assert "Check mode: not waiting for 3 batches to reach %s" % wanted in json.dumps(result["warnings"])
 
 
 def test_check_mode_still_fails_fast_on_a_failed_validation(run_info, drs):

@@ -96,13 +96,13 @@ def test_wait_timeout_names_the_missing_ids(run_info, drs):
     drs.seed(batches(COMMITTED, VALIDATED))
     outcome = run_info(drs.options(async_job_ids=["job-000", "gone-1", "job-001"], wait_for_status=COMMITTED,
                                    wait_timeout=10, wait_sleep=10))
-    assert_failed(outcome, "1 async_job_id matched no job: gone-1", "job-001 (AUTO_PARAM_VALIDATE_SUCCESS)",
+    assert_failed(outcome, "1 async_job_id matched no batch: gone-1", "job-001 (AUTO_PARAM_VALIDATE_SUCCESS)",
                   keys=INFO_KEYS, missing_async_job_ids=["gone-1"], total_count=2)
 
 
 def test_wait_timeout_when_every_id_is_missing(run_info, drs):
     outcome = run_info(drs.options(async_job_ids=["gone-1", "gone-2"], wait_for_status=COMMITTED, wait_timeout=0))
-    assert_failed(outcome, "no job matched async_job_ids gone-1, gone-2", keys=INFO_KEYS)
+    assert_failed(outcome, "no batch matched async_job_ids gone-1, gone-2", keys=INFO_KEYS)
 
 
 def test_failed_batches_selected_by_id_return_their_reasons(run_info, drs):
@@ -154,7 +154,7 @@ def test_detail_call_failing_still_fails_fast_saying_the_reasons_could_not_be_re
     drs.faults({"route": "detail", "status": 403, "error_code": "DRS.M00102", "error_msg": "Insufficient permissions.",
                 "count": 1})
     outcome = run_info(drs.options(async_job_id="job-000", wait_for_status=COMMITTED))
-    assert_failed(outcome, "1 matched job failed validation", "job-000",
+    assert_failed(outcome, "1 matched batch failed validation", "job-000",
                   "The reasons could not be read (Reading the tasks of DRS batch async job job-000 failed with HTTP "
                   "403, error_code DRS.M00102", keys=INFO_KEYS, validation_failures=[])
     assert outcome.result["status_counts"][VALIDATE_FAILED] == 1

@@ -305,7 +305,7 @@ def test_endless_new_jobs_fail_clearly_past_the_most_one_listing_reads(run_info)
 
     session = FakeSession(endless)
     outcome = run_info(dict(BY_ID, page_size=page_size, page_concurrency=4), session=session)
-    assert_failed(outcome, "more than %d jobs" % MOST_LISTED_JOBS, "limit", "offset", keys=INFO_KEYS)
+    assert_failed(outcome, "more than %d batches" % MOST_LISTED_JOBS, "limit", "offset", keys=INFO_KEYS)
     assert len(session.calls) <= 4 + 1 + 4  # four full pages, the fifth passes the cap, at most one wave more
 
 

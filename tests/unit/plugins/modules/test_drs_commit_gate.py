@@ -81,7 +81,7 @@ def test_check_mode_looks_once_and_reports_what_it_would_wait_for(gate, drs, com
     wanted = COMMITTED if commit else wait_for_status
     assert result["would_wait_for"] == {"status": wanted, "async_job_ids": BATCH_IDS, "timeout": 1800}
     # ansible-core 2.19 returns each warning as a structured summary: read them as text.
-    assert "Check mode: not waiting for 3 jobs to reach %s" % wanted in json.dumps(result["warnings"])
+    assert "Check mode: not waiting for 3 batches to reach %s" % wanted in json.dumps(result["warnings"])
     # What a real run would commit: the batches validated, and those still validating (it waits for them).
     assert sorted(result["committed_async_job_ids"]) == (BATCH_IDS if commit else [])
     assert result["changed"] is commit
@@ -104,7 +104,7 @@ def test_a_commit_gate_that_passes_reports_every_commit_and_a_summary(gate, drs)
     assert result["status_counts"][COMMITTED] == len(BATCH_IDS) and result["changed"]
     assert result["diff"] == {"before": dict.fromkeys(BATCH_IDS, VALIDATED), "after": dict.fromkeys(BATCH_IDS, COMMITTED)}
     assert result["summary"].startswith("passed after ") and result["summary"].endswith(
-        "; 3 jobs to reach COMMIT_SUCCESS: COMMIT_SUCCESS 3; committed 3 batches")
+        "; 3 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 3; committed 3 batches")
 
 
 def test_a_timeout_after_its_own_commits_says_they_were_sent_not_to_commit_by_hand(gate):
@@ -120,7 +120,7 @@ def test_return_jobs_keeps_what_it_says_and_the_counts_cover_every_job(  # pylin
     drs.seed(make_jobs(3, statuses=(COMMITTED, VALIDATED, VALIDATED), prefix="gate"))
     outcome = run_main(drs_commit_gate.main, dict(drs.options(), async_job_ids=BATCH_IDS, return_jobs=return_jobs,
                                                   wait_timeout=1, wait_sleep=1), session=drs.session)
-    assert_failed(outcome, "Timed out", "2 jobs passed validation but are not committed",
+    assert_failed(outcome, "Timed out", "2 batches passed validation but are not committed",
                   "set commit to true (commit_gate_commit in the role)", keys=GATE_KEYS)
     assert len(outcome.result["jobs"]) == kept and outcome.result["total_count"] == 3
     assert outcome.result["status_counts"][VALIDATED] == 2
@@ -138,7 +138,7 @@ def test_a_commit_that_fails_names_the_batch_and_what_was_committed(gate, drs):
 
 # Each refusal names the option, and the role's variable for it (the role passes its variables through).
 @pytest.mark.parametrize("args, phrase", [
-    (dict(async_job_ids=None), "Select the jobs to gate on with async_job_ids, domain_name or user_name "
+    (dict(async_job_ids=None), "Select the batches to gate on with async_job_ids, domain_name or user_name "
                                "(commit_gate_async_job_ids, commit_gate_domain_name or commit_gate_user_name"),
     (dict(async_job_ids=[]), "async_job_ids (commit_gate_async_job_ids in the role) must hold at least one id"),
     (dict(async_job_ids=["gate-000", " "]), "async_job_ids (commit_gate_async_job_ids in the role) must hold"),
