@@ -253,8 +253,12 @@ class DrsModule(AnsibleModule):
         try:
             numbers = [float(state[key]) for key in _WAIT_STATE_NUMBERS]
             counts = state["counts"]
-            if not all(math.isfinite(number) and number <= now for number in numbers[:1] + numbers[2:]) or (
-                    not isinstance(counts, str)):
+            started, next_poll, shown_at = numbers
+            # A state of this host's monotonic clock, of a wait that began within its wait_timeout (and the longest
+            # wait_sleep a step may sleep past it), whose next poll is no further than the longest wait_sleep.
+            longest = (self.params.get("wait_timeout") or WAIT_TIMEOUT) + WAIT_RANGES["wait_sleep"][1]
+            if not (all(math.isfinite(number) for number in numbers) and isinstance(counts, str)
+                    and now - longest <= started <= shown_at <= now and next_poll - now <= WAIT_RANGES["wait_sleep"][1]):
                 raise ValueError("not a state")
             stats = dict((key, int(value)) for key, value in state.get("stats", {}).items()
                          if key in self.stats.as_dict() and int(value) >= 0)
@@ -263,13 +267,13 @@ class DrsModule(AnsibleModule):
                 raise ValueError("not a state")
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ModuleFailure(_WAIT_STATE_MESSAGE)
-        self.wait_state = dict(started=numbers[0], next_poll=numbers[1], shown_at=numbers[2], counts=counts)
+        self.wait_state = dict(started=started, next_poll=next_poll, shown_at=shown_at, counts=counts)
         self.carried_in = carried
-        self._wait_started = numbers[0]
+        self._wait_started = started
         for key, value in stats.items():
             self.stats.add(key, value)
-        if numbers[1] > now:
-            sleep(numbers[1] - now)
+        if next_poll > now:
+            sleep(next_poll - now)
 
     def in_steps(self):
         """Whether this run waits in steps: run through the action plugin, with progress lines, not in check mode."""

@@ -134,6 +134,10 @@ def test_progress_interval_0_and_check_mode_wait_in_one_run(seeded, drs):
     {"started": float("nan"), "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},
     {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "stats": {"requests": "many"}},
     {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "carried": ["x"]},
+    {"started": 1, "next_poll": 1e9, "shown_at": 1, "counts": "0123456789abcdef"},  # would sleep for years
+    {"started": 1, "next_poll": "inf", "shown_at": 1, "counts": "0123456789abcdef"},
+    {"started": -5000, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},  # older than its timeout
+    {"started": 10, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},  # shown before it began
 ])
 def test_a_wait_state_set_by_hand_fails_before_any_request(seeded, drs, state):
     args = dict(seeded(), async_job_ids=BATCH_IDS, _wait_state=state)
