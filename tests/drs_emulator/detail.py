@@ -93,5 +93,8 @@ def list_tasks(emulator, request, project_id, async_job_id):
     job = emulator.store.find(async_job_id)
     if job is None:
         raise ApiError(400, "DRS.10000010", "The job %s does not exist." % async_job_id)
+    from drs_emulator import replication  # pylint: disable=import-outside-toplevel  (it imports this module)
     tasks = tasks_of(job)
+    for task in tasks:  # a committed batch's tasks are its DRS jobs, in their status
+        task["status"] = replication.task_status(emulator, task)
     return 200, json.dumps({"total_count": len(tasks), "jobs": tasks[offset:offset + limit]}), {}
