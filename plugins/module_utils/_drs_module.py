@@ -34,8 +34,24 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     resolve_settings,
     Secrets,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import name_ids
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
+    SHORTEST_INTERVAL,
+    WaitFailed,
+    WaitTimedOut,
+    wait_until,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    INCREMENTAL,
+    NAMED_JOBS,
+    PROGRESS_STATUSES,
+    REPLICATING,
+    drs_job_status,
+    job_failed,
+    job_failure_message,
+    job_timeout_message,
+    name_ids,
+    stage_reached,
+)
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str"),
@@ -205,15 +221,51 @@ class DrsModule(AnsibleModule):
         return (WAIT_TIMEOUT if params["wait_timeout"] is None else params["wait_timeout"],
                 WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"])
 
-    def skip_wait(self, status, ids, timeout, then=""):
+    def skip_wait(self, status, ids, timeout, then="", ids_key="async_job_ids", noun="job"):
         """In check mode, instead of a wait: warn what a real run would wait for, and return it for the result.
 
         Check mode changes nothing, so it cannot bring about what a wait waits for: a wait there would only
-        block until its timeout.
+        block until its timeout. ``ids_key`` names the ids in the result; ``noun`` what they are.
         """
-        self.warn("Check mode: not waiting for %d job%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
-            len(ids), "" if len(ids) == 1 else "s", status, name_ids([str(value) for value in ids]), timeout, then))
-        return dict(status=status, async_job_ids=list(ids), timeout=timeout)
+        self.warn("Check mode: not waiting for %d %s%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
+            len(ids), noun, "" if len(ids) == 1 else "s", status, name_ids([str(value) for value in ids]), timeout,
+            then))
+        return {"status": status, ids_key: list(ids), "timeout": timeout}
+
+    def wait_for_drs_jobs(self, watch, stage, max_lag, timeout, started=None):
+        """Poll ``watch`` (a _drs_api.JobWatch) until every selected DRS job is at ``stage`` (with a lag of at most
+        ``max_lag`` seconds for the incremental stage), within ``timeout`` seconds; return the last observation.
+
+        Reads progress during the wait only for the jobs whose lag decides (incremental, with ``max_lag``). Raises
+        ModuleFailure at once when a job failed (naming job, batch, status and DRS's error), and on timeout naming
+        each pending job with its status, progress and lag (read once more for those named). ``started`` (a
+        monotonic time): where the timeout message counts from, the start of the wait by default.
+        """
+        clock, sleep = self.wait_clock()
+        started = clock() if started is None else started
+
+        def lag_decides(job):
+            return stage == REPLICATING and max_lag is not None and drs_job_status(job) == INCREMENTAL
+
+        def reached(observed):
+            return bool(observed.jobs) and not observed.missing_ids and all(
+                stage_reached(job, stage, max_lag) for job in observed.jobs)
+
+        def any_job_failed(observed):
+            return any(job_failed(job) for job in observed.jobs)
+
+        try:
+            return wait_until(lambda: watch(lag_decides), succeeded=reached, failed=any_job_failed, timeout=timeout,
+                              interval=self.wait_settings()[1], clock=clock, sleep=sleep)
+        except WaitFailed as ended:
+            raise ModuleFailure(job_failure_message(ended.last.jobs))
+        except WaitTimedOut as ended:
+            named = set(job["id"] for job in [job for job in ended.last.jobs
+                                                if not stage_reached(job, stage, max_lag)][:NAMED_JOBS])
+            jobs = watch.complete(ended.last.jobs, lambda job: job["id"] in named and (
+                drs_job_status(job) in PROGRESS_STATUSES))
+            watch.last = ended.last._replace(jobs=jobs)
+            raise ModuleFailure(job_timeout_message(jobs, stage, max_lag, clock() - started, ended.last.missing_ids))
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""

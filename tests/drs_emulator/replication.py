@@ -56,7 +56,8 @@ def check_schedule(schedule):
 
 
 class DrsJob:
-    """One DRS job: where it is after ``observations`` list calls returned it."""
+    """One DRS job: where it is after ``observations`` list calls returned it. The progress, log and batch detail
+    calls show it as the last list call did (a job never listed: as the first will)."""
 
     def __init__(self, task, batch, index, schedule):
         self.id, self.name, self.batch = task["id"], task["base_info"]["name"], batch
@@ -72,10 +73,11 @@ class DrsJob:
             count -= polls
         return PHASES[-1], count
 
-    def state(self):
-        """(status, progress percent, lag seconds or None). A failed job shows its failure from the first observation
-        of the phase its fault belongs to; a stalled one stops in its phase, once it moved a little."""
-        phase, into = self._phase(self.observations)
+    def state(self, upcoming=False):
+        """(status, progress percent, lag seconds or None) as last listed, or (``upcoming``) as the next list call
+        shows it. A failed job shows its failure from the first observation of the phase its fault belongs to; a
+        stalled one stops in its phase, once it moved a little."""
+        phase, into = self._phase(self.observations if upcoming else max(0, self.observations - 1))
         failed, stall = self.schedule["fail"].get(self.id), self.schedule["stall"].get(self.id)
         for status, stop in ((failed, FAILS_IN.get(failed, PHASES[-1])), (stall, stall)):
             if status and PHASES.index(phase) >= PHASES.index(stop):
@@ -104,7 +106,7 @@ class DrsJob:
 
     def listed(self):
         """The job as the list call shows it (the SDK's JobListResp)."""
-        return {"id": self.id, "name": self.name, "status": self.state()[0], "description": "",
+        return {"id": self.id, "name": self.name, "status": self.state(upcoming=True)[0], "description": "",
                 "create_time": self.create_time, "engine_type": "mysql-to-mysql", "net_type": "vpc",
                 "charging_mode": "on_demand", "billing_tag": True, "job_direction": "up", "job_type": "migration",
                 "task_type": "FULL_INCR_TRANS", "enterprise_project_id": "0", "job_mode": "single",
