@@ -20,7 +20,7 @@ TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS_DIRECTORY not in sys.path:
     sys.path.insert(0, TESTS_DIRECTORY)
 
-from drs_emulator.detail import task_count  # noqa: E402  pylint: disable=wrong-import-position
+from drs_emulator.detail import task_count, task_id  # noqa: E402  pylint: disable=wrong-import-position
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 from support.module_options import connection  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -175,3 +175,84 @@ def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path, ansibl
     assert stats["routes"]["iam_projects"] == 1
     assert stats["routes"]["drs_list"] == 3 + 1 + 1 + 1 + 1
     assert stats["routes"]["drs_detail"] == detail["total"]
+
+
+# The DRS jobs committed batches created, read by the SDK's list_jobs and show_job_detail(type="progress"), unchanged.
+# argv: the state line, the job ids, "list" (page through list_jobs 10 ids at a time, then read progress) or
+# "progress" (progress only: it does not move the jobs on, so it reads what the module's last listing saw).
+SDK_JOBS_SCRIPT = SDK_SCRIPT.split("\nresult = {}\n")[0] + r'''
+from huaweicloudsdkdrs.v5 import ListJobsRequest, ShowJobDetailRequest
+
+drs = client(BasicCredentials(state["access_key"], state["secret_key"], state["project_id"]))
+job_ids, mode = json.loads(sys.argv[2]), sys.argv[3]
+result = {"listed": {}, "progress": {}}
+if mode == "list":
+    for start in range(0, len(job_ids), 10):
+        names, offset, total = job_ids[start:start + 10], 0, None
+        while total is None or offset < total:
+            page = drs.list_jobs(ListJobsRequest(name=",".join(names), offset=offset, limit=4, x_language="en-us"))
+            total = page.total_count
+            offset += len(page.jobs)
+            result["listed"].update((job.id, job.status) for job in page.jobs)
+    # The jobs moved on once listed: the next call sees them starting (the one it returns moves on again).
+    result["starting_total"] = drs.list_jobs(ListJobsRequest(status="STARTJOBING", limit=1)).total_count
+for job_id in job_ids:
+    info = drs.show_job_detail(ShowJobDetailRequest(job_id=job_id, type="progress")).job
+    result["progress"][job_id] = dict(info.progress_info.to_dict(), status=info.status)
+try:
+    drs.show_job_detail(ShowJobDetailRequest(job_id="no-such-job", type="progress"))
+except ClientRequestException as error:
+    result["unknown_job"] = [error.status_code, error.error_code]
+result["attempts"] = attempts
+print(json.dumps(result))
+'''
+
+
+def run_sdk(home, emulator, script, *arguments):
+    """Run an SDK script in a subprocess, HOME at ``home``; return the JSON line it printed last."""
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.lower().endswith("_proxy") and not key.startswith("HUAWEICLOUD_SDK_")}
+    environment["HOME"] = str(home)
+    completed = subprocess.run([sys.executable, "-c", script, json.dumps(emulator.state)] + list(arguments),
+                               env=environment, capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_official_sdk_lists_jobs_and_reads_progress_as_the_job_info_module_does(tmp_path, ansible):
+    """Five committed batches, 10 to 20 jobs: the SDK pages list_jobs 10 ids at a time and reads each job's
+    progress; the module reads the same jobs; after it, the SDK's progress calls (which move no job on) show
+    what the module returned."""
+    batches = [{"async_job_id": "sdk-batch-%d" % index, "status": "COMMIT_SUCCESS",
+                "create_time": "2026-11-01T00:00:0%dZ" % index} for index in range(5)]
+    ids = [task_id(batch["async_job_id"], index) for batch in batches for index in range(task_count(
+        batch["async_job_id"]))]
+    schedule = {"create_polls": 1, "start_polls": 1, "full_polls": 2, "lag_start": 50, "lag_step": 20}
+    with EmulatorProcess(seed_jobs=batches, replication=schedule) as emulator:
+        first = run_sdk(tmp_path, emulator, SDK_JOBS_SCRIPT, json.dumps(ids), "list")
+        run = ansible.adhoc(dict(connection(emulator.state), async_job_ids=[batch["async_job_id"] for batch in batches],
+                                 wait_for_stage="full_transfer_complete", wait_sleep=1, wait_timeout=120),
+                            module="hwcloud.drs.drs_job_info").assert_ok()
+        after = run_sdk(tmp_path, emulator, SDK_JOBS_SCRIPT, json.dumps(ids), "progress")
+        stats = emulator.stats()
+    port = int(emulator.state["url"].rsplit(":", 1)[1])
+    assert all(attempt == ["127.0.0.1", port] for attempt in first["attempts"] + after["attempts"])
+    assert sorted(first["listed"]) == sorted(ids) and set(first["listed"].values()) == {"CREATING"}
+    assert first["starting_total"] == len(ids)
+    assert all(progress["progress"] == "0" and progress["incr_trans_delay"] is None
+               for progress in first["progress"].values())
+    assert first["unknown_job"] == [400, "DRS.10000010"]
+    result = run.module_result()
+    assert [job["id"] for job in result["jobs"]] == ids
+    for job in result["jobs"]:
+        progress = after["progress"][job["id"]]
+        assert job["status"] == progress["status"] == progress["transfer_status"] == job["transfer_status"]
+        assert job["progress"] == float(progress["progress"]) == 100
+        assert job["incremental_delay"] == (None if progress["incr_trans_delay"] is None
+                                            else float(progress["incr_trans_delay"]))
+    # The SDK's first listing was the jobs' first observation: the module needed 4 more polls (STARTJOBING, two
+    # of the full transfer, complete), each one list call per 10 ids.
+    assert result["request_stats"]["polls"] == 4
+    chunks = [len(ids[start:start + 10]) for start in range(0, len(ids), 10)]
+    sdk_calls = sum(-(-size // 4) for size in chunks) + 1  # pages of 4, then the status filter's call
+    assert stats["routes"]["drs_jobs"] == sdk_calls + 4 * len(chunks)
