@@ -201,6 +201,14 @@ class DrsModule(AnsibleModule):
                 " and ".join(self.option_name(option) for option in empty), "is" if len(empty) == 1 else "are",
                 "it" if len(empty) == 1 else "them"))
 
+    def refuse_lag_without_incremental(self, stage_option, lag_option):
+        """Refuse a lag bound (``lag_option``) unless ``stage_option`` is the incremental stage, which it bounds."""
+        params = self.params
+        if params[lag_option] is not None and params[stage_option] != REPLICATING:
+            raise ModuleFailure("%s is only for %s=%s (the lag of incremental replication); set %s to %s, or leave "
+                                "%s out" % (self.option_name(lag_option), self.option_name(stage_option), REPLICATING,
+                                            self.option_name(stage_option), REPLICATING, self.option_name(lag_option)))
+
     def check_wait_options(self, waits, ignored_because=""):
         """Warn when ``wait_timeout`` or ``wait_sleep`` is given to a run that does not wait (``waits`` false;
         ``ignored_because`` says why and how to wait), or when ``wait_sleep`` is below the floor."""

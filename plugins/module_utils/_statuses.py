@@ -211,6 +211,11 @@ def job_failed(job):
     return drs_job_status(job) in JOB_FAILED_STATUSES
 
 
+def shows_progress(job):
+    """Whether a result shows the job's progress: it is transferring, has transferred, or failed doing so."""
+    return drs_job_status(job) in PROGRESS_STATUSES
+
+
 def stage_reached(job, stage, max_lag=None):
     """True when the job is at ``stage`` (or past it) and, for the incremental stage with ``max_lag``, its
     ``incremental_delay`` is known and at most ``max_lag`` seconds. A lag the service did not report is not known:

@@ -41,7 +41,7 @@ options:
     elements: str
   async_job_ids:
     description:
-      - The batches whose DRS jobs to read: every task of each batch's detail. Each batch must list at least one
+      - The batches whose DRS jobs to read, that is every task of each batch's detail. Each batch must list at least one
         task, each with an id; commit the batches first (M(hwcloud.drs.drs_commit_gate)).
       - Each returned job names its batch in RV(jobs[].async_job_id).
     type: list
@@ -49,7 +49,7 @@ options:
   progress:
     description:
       - Read the progress (percent, lag, remaining time) of each job that is transferring, has transferred or
-        failed doing so (C(FULL_TRANSFER_*), C(INCRE_TRANSFER_*)): one more call per such job.
+        failed doing so (C(FULL_TRANSFER_*), C(INCRE_TRANSFER_*)), one more call per such job.
       - V(false) reads statuses only. During a wait, progress is read only for the jobs whose lag decides
         (O(wait_for_stage=incremental) with O(max_lag_seconds)); with V(true) the progress of the others is read
         once, when the wait has ended.
@@ -329,11 +329,10 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     selected_ids,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    PROGRESS_STATUSES,
     STAGES,
-    drs_job_status,
     job_failed,
     job_failure_message,
+    shows_progress,
     stage_reached,
     stage_text,
 )
@@ -341,21 +340,6 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._drs_module import Drs
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ModuleFailure
 
 RANGES = dict(WAIT_RANGES, max_lag_seconds=(0, None), page_size=(1, None), page_concurrency=(1, 32))
-
-
-def shows_progress(job):
-    """Whether a result shows the job's progress: it is transferring, has transferred, or failed doing so."""
-    return drs_job_status(job) in PROGRESS_STATUSES
-
-
-def replication_options(module, stage_option, lag_option):
-    """Refuse a lag bound without the incremental stage, naming the options (the module's and the gate's)."""
-    params = module.params
-    if params[lag_option] is not None and params[stage_option] != "incremental":
-        raise ModuleFailure("%s is only for %s=incremental (the lag of incremental replication); set %s to "
-                            "incremental, or leave %s out" % (
-                                module.option_name(lag_option), module.option_name(stage_option),
-                                module.option_name(stage_option), module.option_name(lag_option)))
 
 
 class DrsJobInfo(DrsModule):
@@ -379,7 +363,7 @@ class DrsJobInfo(DrsModule):
     def run(self):
         params = self.params
         self.check_ranges(RANGES)
-        replication_options(self, "wait_for_stage", "max_lag_seconds")
+        self.refuse_lag_without_incremental("wait_for_stage", "max_lag_seconds")
         stage, max_lag = params["wait_for_stage"], params["max_lag_seconds"]
         self.check_wait_options(stage, "without wait_for_stage: set wait_for_stage to wait")
         if params["job_ids"] is not None:
