@@ -67,7 +67,7 @@ class DrsJob:
     def _phase(self, count):
         """(phase, observations into it) after ``count`` observations."""
         for phase, key in zip(PHASES, PHASE_POLLS):
-            polls = max(1, int(self.schedule[key])) if key != "create_polls" else int(self.schedule[key])
+            polls = int(self.schedule[key])  # 0: the job skips the phase
             if count < polls:
                 return phase, count
             count -= polls
@@ -81,7 +81,7 @@ class DrsJob:
         failed, stall = self.schedule["fail"].get(self.id), self.schedule["stall"].get(self.id)
         for status, stop in ((failed, FAILS_IN.get(failed, PHASES[-1])), (stall, stall)):
             if status and PHASES.index(phase) >= PHASES.index(stop):
-                frozen = min(1, self._polls(stop) - 1)
+                frozen = max(0, min(1, self._polls(stop) - 1))
                 measures = self._measures(stop, min(into, frozen) if phase == stop else frozen)
                 return (status,) + measures[1:]
         return self._measures(phase, into)
