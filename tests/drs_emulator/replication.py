@@ -18,7 +18,7 @@ from drs_emulator.errors import ApiError
 
 DEFAULT_SCHEDULE = {"create_polls": 1, "start_polls": 1, "full_polls": 3, "complete_polls": 1, "lag_start": 120,
                     "lag_step": 60, "lag_floor": 2}
-SCHEDULE_KEYS = set(DEFAULT_SCHEDULE) | {"fail", "stall", "stuck_lag", "unreported_lag"}
+SCHEDULE_KEYS = set(DEFAULT_SCHEDULE) | {"fail", "stall", "stuck_lag", "unreported_lag", "tasks_per_batch"}
 PHASES = ("CREATING", "STARTJOBING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED")
 PHASE_POLLS = ("create_polls", "start_polls", "full_polls", "complete_polls")
 # The phase each failed status happens in; any other failed status (CHANGE_JOB_FAILED, DELETED, ...) in the last.
@@ -44,6 +44,9 @@ def check_schedule(schedule):
     for key in DEFAULT_SCHEDULE:
         if key in schedule and (not isinstance(schedule[key], (int, float)) or schedule[key] < 0):
             raise ValueError("replication %s must be a non-negative number" % key)
+    if schedule.get("tasks_per_batch") is not None and (not isinstance(schedule["tasks_per_batch"], int)
+                                                        or not 1 <= schedule["tasks_per_batch"] <= 1000):
+        raise ValueError("replication tasks_per_batch must be a count of tasks, 1 to 1000")
     for key in ("fail", "stall"):
         if not isinstance(schedule.get(key, {}), dict):
             raise ValueError("replication %s maps job ids to statuses" % key)
@@ -154,7 +157,7 @@ class Replication:
                     # Checked, with its defaults, when the batch was seeded (jobs.py).
                     schedule = batch.replication or check_schedule(None)
                     self.by_batch[batch] = [DrsJob(task, batch.async_job_id, index, schedule)
-                                          for index, task in enumerate(detail.tasks_of(batch))]
+                                            for index, task in enumerate(detail.tasks_of(batch))]
             self.jobs = sorted((job for jobs in self.by_batch.values() for job in jobs),
                                key=lambda job: (job.create_time, job.id))
             return list(self.jobs)
@@ -202,7 +205,7 @@ def list_drs_jobs(emulator, request, project_id):
         if len(names) > NAMES_PER_CALL:
             raise ApiError(400, "DRS.M00201", "The value of parameter name is invalid: at most %d ids." % NAMES_PER_CALL)
     total, page = replication_of(emulator).list_page(names, params.get("status"), offset, limit, sort_key,
-                                                      sort_dir == "desc")
+                                                     sort_dir == "desc")
     return 200, json.dumps({"total_count": total, "jobs": page}), {}
 
 
@@ -229,4 +232,3 @@ def task_status(emulator, task):
     replication = getattr(emulator, "replication", None)
     job = replication.find(task["id"]) if replication is not None else None
     return job.state()[0] if job is not None else task["status"]
-
