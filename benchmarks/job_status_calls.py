@@ -51,9 +51,10 @@ def main():
         drs = client(emulator.state, stats)
         jobs = batch_job_ids(drs, ["bench-%03d" % index for index in range(BATCHES)], concurrency=CONCURRENCY)
         watch = JobWatch(drs, jobs, concurrency=CONCURRENCY)
-        ways = {"one call per job (baseline)": lambda: map_in_order(
-                    lambda job: read_job_detail(drs, job, "progress"), list(jobs), CONCURRENCY),
-                "list call, 10 ids per call": watch}
+        def one_call_per_job():
+            return map_in_order(lambda job: read_job_detail(drs, job, "progress"), list(jobs), CONCURRENCY)
+
+        ways = {"one call per job (baseline)": one_call_per_job, "list call, 10 ids per call": watch}
         times, requests = dict((name, []) for name in ways), {}
         for _run in range(RUNS):
             for name, action in ways.items():

@@ -100,7 +100,6 @@ class Emulator:
                                   "user_name": "demo-user", "create_time": "2026-11-30T08:%02d:00Z" % (index % 60)}
                                  for index, batch_id in enumerate(ids)])
 
-
     def seed_replicating_batches(self, ids, tasks_per_batch):
         """Replace the jobs by one committed batch per id, each with ``tasks_per_batch`` DRS jobs that replicate from
         their first observation with a lag of 60 s, then 30 s (under a 30 s bound on the second poll)."""

@@ -12,6 +12,7 @@ Private to this collection: the interface may change without notice.
 """
 
 import collections
+import math
 import re
 from urllib.parse import quote
 
@@ -438,7 +439,7 @@ def number_or_none(value):
             value = float(value)
         except ValueError:
             return None
-    if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")) or value < 0:
+    if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value) or value < 0:
         return None
     return int(value) if float(value).is_integer() and abs(value) < 2 ** 53 else float(value)
 

@@ -268,8 +268,8 @@ class DrsModule(AnsibleModule):
         except WaitFailed as ended:
             raise ModuleFailure(job_failure_message(ended.last.jobs))
         except WaitTimedOut as ended:
-            named = set(job["id"] for job in [job for job in ended.last.jobs
-                                                if not stage_reached(job, stage, max_lag)][:NAMED_JOBS])
+            pending = [job for job in ended.last.jobs if not stage_reached(job, stage, max_lag)]
+            named = set(job["id"] for job in pending[:NAMED_JOBS])
             jobs = watch.complete(ended.last.jobs, lambda job: job["id"] in named and (
                 drs_job_status(job) in PROGRESS_STATUSES))
             watch.last = ended.last._replace(jobs=jobs)

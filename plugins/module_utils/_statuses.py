@@ -289,8 +289,8 @@ def job_timeout_message(jobs, stage, max_lag, waited, missing_ids=()):
     if pending or not missing_ids:
         parts.append("%d still pending: %s" % (len(pending), _name_drs_jobs(pending)))
     if missing_ids:
-        parts.append("%d job id%s not listed by DRS: %s" % (len(missing_ids), "" if len(missing_ids) == 1 else "s",
-                                                              name_ids(list(missing_ids))))
+        parts.append("%d job id%s not listed by DRS: %s" % (
+            len(missing_ids), "" if len(missing_ids) == 1 else "s", name_ids(list(missing_ids))))
     return ("Timed out after %d seconds waiting for %d DRS job%s to reach %s; %s. Hint: raise the wait timeout, or "
             "look at the pending jobs in the DRS console (a lag that does not come down points at the source's write "
             "load or the network)" % (waited, len(jobs) + len(missing_ids), "" if len(jobs) + len(missing_ids) == 1

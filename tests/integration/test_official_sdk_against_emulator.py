@@ -114,7 +114,6 @@ def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path, ansibl
     assert stats["routes"]["drs_detail"] == detail["total"]
 
 
-
 def test_official_sdk_lists_jobs_and_reads_progress_as_the_job_info_module_does(tmp_path, ansible):
     """Five committed batches, 10 to 20 jobs: the SDK pages list_jobs 10 ids at a time and reads each job's
     progress; the module reads the same jobs; after it, the SDK's progress calls (which move no job on) show
