@@ -51,6 +51,7 @@ def main():
         drs = client(emulator.state, stats)
         jobs = batch_job_ids(drs, ["bench-%03d" % index for index in range(BATCHES)], concurrency=CONCURRENCY)
         watch = JobWatch(drs, jobs, concurrency=CONCURRENCY)
+
         def one_call_per_job():
             return map_in_order(lambda job: read_job_detail(drs, job, "progress"), list(jobs), CONCURRENCY)
 
