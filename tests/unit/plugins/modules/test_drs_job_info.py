@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.hwcloud.drs.plugins.modules import drs_job_info
 
 from drs_emulator.detail import task_count, task_id  # pylint: disable=import-error
+from fake_session import AK_SK, PROJECT_ID, FakeSession, make_response  # pylint: disable=import-error
 from module_args import run_main  # pylint: disable=import-error
 from support.drs_statuses import COMMITTED, VALIDATING  # pylint: disable=import-error
 from support.jobs import make_jobs  # pylint: disable=import-error
@@ -190,3 +191,32 @@ def test_bad_input_fails_before_any_request(job_info, drs, args, phrases):
     outcome = job_info([], **args)
     assert_failed(outcome, *phrases, keys=JOB_INFO_KEYS, requests=0)
     assert drs.calls == [], [call.path for call in drs.calls]
+
+
+def hostile_jobs_service(listed_job, progress):
+    """A service (FakeSession handler) whose list call answers ``listed_job`` and progress call ``progress``."""
+    def handler(call):
+        if call.path.endswith("/jobs"):
+            return make_response(200, {"total_count": 1, "jobs": [listed_job]})
+        return make_response(200, {"job": progress})
+
+    return FakeSession(handler)
+
+
+@pytest.mark.parametrize("listed_status, progress_info, shown", [
+    # A status the SDK does not document: not ready, never ready nor failed.
+    ("INCRE_TRANSFER_QUEUED", {"incr_trans_delay": "0"}, "INCRE_TRANSFER_QUEUED, progress not reported"),
+    # A lag that is not a number, negative or infinite: not known, never zero.
+    ("INCRE_TRANSFER_STARTED", {"incr_trans_delay": "n/a", "progress": "100%"}, "progress 100%, lag not reported"),
+    ("INCRE_TRANSFER_STARTED", {"incr_trans_delay": "-5"}, "lag not reported"),
+    ("INCRE_TRANSFER_STARTED", {"incr_trans_delay": "1e400"}, "lag not reported"),
+])
+def test_an_unknown_status_or_an_unusable_lag_is_never_ready(clean_environment, listed_status, progress_info, shown):
+    # pylint: disable=unused-argument
+    session = hostile_jobs_service({"id": "job-1", "name": "j", "status": listed_status},
+                                   {"id": "job-1", "status": listed_status, "progress_info": progress_info})
+    outcome = run_main(drs_job_info.main, dict(AK_SK, project_id=PROJECT_ID, job_ids=["job-1"],
+                                               wait_for_stage="incremental", max_lag_seconds=10, wait_timeout=30,
+                                               wait_sleep=10), session=session)
+    assert_failed(outcome, "Timed out after 30 seconds", "job-1 (%s" % listed_status, shown, keys=JOB_INFO_KEYS)
+    assert outcome.result["jobs"][0]["status"] == listed_status
