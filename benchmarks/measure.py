@@ -64,7 +64,7 @@ def ansible_environment(workdir):
 
 
 class Emulator:
-    """The emulator on 127.0.0.1, through EmulatorProcess's start/stop, seed and state only."""
+    """The emulator on 127.0.0.1, through EmulatorProcess's start/stop, seed, state and statistics only."""
 
     def __init__(self, latency_ms):
         self._process = EmulatorProcess(latency=latency_ms / 1000.0)
@@ -104,6 +104,22 @@ class Emulator:
         self._process.seed(jobs=[{"async_job_id": batch_id, "status": "COMMIT_SUCCESS", "domain_name": "demo-domain",
                                   "user_name": "demo-user", "create_time": "2026-11-30T08:%02d:00Z" % (index % 60)}
                                  for index, batch_id in enumerate(ids)])
+
+    def seed_replicating_batches(self, ids, tasks_per_batch):
+        """Replace the jobs by one committed batch per id, each with ``tasks_per_batch`` DRS jobs that replicate from
+        their first observation with a lag of 60 s, then 30 s (under a 30 s bound on the second poll)."""
+        self._process.seed(jobs=[{"async_job_id": batch_id, "status": "COMMIT_SUCCESS",
+                                  "create_time": "2026-11-30T08:%02d:00Z" % (index % 60)}
+                                 for index, batch_id in enumerate(ids)],
+                           replication={"create_polls": 0, "start_polls": 0, "full_polls": 0, "complete_polls": 0,
+                                        "lag_start": 60, "lag_step": 30, "lag_floor": 1,
+                                        "tasks_per_batch": tasks_per_batch})
+
+    def routes(self):
+        """Requests per route the emulator answered since the last call (drs_list, drs_jobs, drs_job, ...)."""
+        routes = self._process.stats()["routes"]
+        self._process.reset_stats()
+        return routes
 
 
 def connection(state, auth="token"):

@@ -9,7 +9,9 @@ the module and its baselines alike:
 3. waiting for a batch to commit: wait_for_status in one task vs an until loop (IAM password auth);
 4. a 100,000-job batch in a playbook with register: return_jobs all vs unfinished vs none;
 5. the commit_gate role on 20 batch ids vs on 1 id, beside a loop of one module run per id (the gate's
-   approach before async_job_ids).
+   approach before async_job_ids);
+6. the commit_gate role past COMMIT_SUCCESS, on 20 batches of 5 DRS jobs vs on 1 batch, until incremental
+   replication under a lag bound, with the status and progress calls per poll.
 
 Prints a table of medians, each with its ratio to a baseline measured in the same run, writes the table
 as RST and JSON under --out-dir, and draws the comparisons into a PNG chart.
@@ -282,6 +284,48 @@ def gate(bench, runs, batches):
     return rows, chart
 
 
+def replication_gate(bench, runs, batches, jobs_per_batch=5):
+    bench.log("[6] commit_gate past COMMIT_SUCCESS: %d batches of %d DRS jobs vs 1 batch, to incremental under 30 s"
+              % (batches, jobs_per_batch))
+    ids = ["cutover-%03d" % index for index in range(batches)]
+    token_auth = connection(bench.state)
+
+    def gate_on(batch_ids):
+        def action():
+            bench.emulator.seed_replicating_batches(batch_ids, jobs_per_batch)
+            bench.emulator.routes()
+            sample = bench.playbook("gate_replication.yml", {"drs_connection": token_auth, "batch_ids": batch_ids})
+            sample.routes, sample.report = bench.emulator.routes(), playbook_report(sample)
+            return sample
+        return action
+
+    many, one = "gate, %d batches" % batches, "gate, 1 batch"
+    samples = bench.round_robin({one: gate_on(ids[:1]), many: gate_on(ids)}, runs)
+    jobs = batches * jobs_per_batch
+    for sample in samples[many]:
+        if sample.report["drs_jobs"] != jobs:
+            raise RuntimeError("the gate followed %d DRS jobs, not %d" % (sample.report["drs_jobs"], jobs))
+        # Each poll of the jobs: one status call per 10 jobs, one progress call per job whose lag decides (all of
+        # them: they replicate from the first poll). The batch listings are the rest of the polls.
+        job_polls = sample.report["polls"] - sample.routes["drs_list"] // batches
+        sample.status_calls_per_poll = sample.routes["drs_jobs"] / float(job_polls)
+        sample.progress_calls_per_poll = sample.routes["drs_job"] / float(job_polls)
+    wall = medians(samples, lambda sample: sample.wall)
+    status_calls = median([sample.status_calls_per_poll for sample in samples[many]])
+    progress_calls = median([sample.progress_calls_per_poll for sample in samples[many]])
+    label = "6 replication gate %d jobs" % jobs
+    rows = [
+        Row(label, "%s: wall" % many, wall[many], one, wall[one], target="<= 1.50x", met=wall[many] <= 1.5 * wall[one]),
+        Row(label, "status calls per poll", status_calls, "one per job", jobs, unit="calls",
+            target="<= ceil(n/10)", met=status_calls <= -(-jobs // 10)),
+        Row(label, "progress calls per poll", progress_calls, "jobs whose lag decides", jobs, unit="calls",
+            target="<= 1 per job", met=progress_calls <= jobs),
+    ]
+    chart = ("Replication gate, %d batches of %d jobs: wall seconds" % (batches, jobs_per_batch),
+             [(name, wall[name]) for name in samples])
+    return rows, chart
+
+
 # ------------------------------------------------------------------------------------------ the run
 
 
@@ -330,7 +374,8 @@ def main(argv=None):
             for scenario in (lambda: task_overhead(bench, runs), lambda: listing(bench, runs, listing_jobs),
                              lambda: waiting(bench, slow_runs, polls, poll_seconds=1.0),
                              lambda: large_batch(bench, slow_runs, batch_jobs),
-                             lambda: gate(bench, runs, batches=20)):
+                             lambda: gate(bench, runs, batches=20),
+                             lambda: replication_gate(bench, runs, batches=20)):
                 scenario_rows, chart = scenario()
                 rows += scenario_rows
                 charts.append(chart)

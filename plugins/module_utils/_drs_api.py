@@ -12,6 +12,7 @@ Private to this collection: the interface may change without notice.
 """
 
 import collections
+import math
 import re
 from urllib.parse import quote
 
@@ -29,7 +30,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     NAMED_JOBS,
     VALIDATED,
     VALIDATE_FAILED,
+    count_job_statuses,
     count_statuses,
+    job_failed,
     job_id,
     job_status,
     jobs_to_return,
@@ -54,16 +57,21 @@ def is_page_too_large(error):
 
 
 def batch_jobs_path(project_id, *segments):
-    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment.
+    """``/v5/{project_id}/batch-async-jobs[/segment...]``, each segment percent-encoded as one path segment."""
+    return v5_path(project_id, "batch-async-jobs", segments, "async_job_id")
+
+
+def v5_path(project_id, collection, segments, id_option):
+    """``/v5/{project_id}/{collection}[/segment...]``, each segment percent-encoded as one path segment.
 
     Percent-encoding leaves ``.`` as it is, and HTTP libraries normalise ``.`` and ``..`` segments away: the
-    request would go to another path. Those (and empty segments) are refused.
+    request would go to another path. Those (and empty segments) are refused (``id_option``: the hint's option).
     """
-    for segment in (project_id,) + segments:
+    for segment in (project_id,) + tuple(segments):
         if segment in ("", ".", ".."):
-            raise ModuleFailure("%r cannot be one segment of the path /v5/{project_id}/batch-async-jobs: it would "
-                                "send the request to another path. Hint: check project_id and async_job_id" % segment)
-    return "/".join(["/v5", quote(project_id, safe=""), "batch-async-jobs"] + [quote(s, safe="") for s in segments])
+            raise ModuleFailure("%r cannot be one segment of the path /v5/{project_id}/%s: it would send the request "
+                                "to another path. Hint: check project_id and %s" % (segment, collection, id_option))
+    return "/".join(["/v5", quote(project_id, safe=""), collection] + [quote(s, safe="") for s in segments])
 
 
 def fetch_page(client, path, query, language, action, entries="job"):
@@ -325,7 +333,8 @@ def _task_id(task):
 def read_tasks(client, async_job_id, language="en-us", page_size=1000):
     """Every task of one batch (every page), as the service returns them."""
     pager = Pager(lambda offset, size: fetch_detail_page(client, async_job_id, language, offset, size),
-                  page_size=page_size, concurrency=1, identity=_task_id, is_page_too_large=is_page_too_large)
+                  page_size=page_size, concurrency=1, identity=_task_id, is_page_too_large=is_page_too_large,
+                  most_items=MOST_LISTED_JOBS)
     return pager.list()[1]
 
 
@@ -391,6 +400,199 @@ def reasons_summary(validation_failures, limit=3, name_batches=True):
     if len(batches) > NAMED_JOBS:
         parts.append("and %d more batches" % (len(batches) - NAMED_JOBS))
     return "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The DRS jobs a committed batch created: their ids from the batch's detail (each task's ``id``), their status from
+# the job list call GET /v5/{project_id}/jobs (``name`` takes at most 10 ids, comma-separated), their progress and
+# lag from GET /v5/{project_id}/jobs/{job_id}?type=progress, and their error from ?type=log, one job at a time.
+#
+# No model of the SDK has an error field on a job: a failed job's error is the task's own error_code and
+# error_msg when the service sends them, else its newest log of level Error.
+
+
+JOBS_LISTING = "Listing DRS jobs"
+READING_JOB = "Reading the %s of DRS job %s"
+# The list call's name filter takes at most 10 ids.
+NAMES_PER_CALL = 10
+# How many error logs a failed job's log call asks for: the newest one is quoted.
+ERROR_LOGS = 10
+
+# jobs: every selected job DRS listed, as drs_job_summary() returns it; missing_ids: the selected job ids it did not
+# list.
+JobsObserved = collections.namedtuple("JobsObserved", "jobs missing_ids")
+NOTHING_OBSERVED = JobsObserved(jobs=[], missing_ids=[])
+
+
+def jobs_path(project_id, *segments):
+    return v5_path(project_id, "jobs", segments, "job_ids")
+
+
+def number_or_none(value):
+    """A number the service sent as a number or text (``"45"``, ``"45%"``, ``"1.5"``), or None: a negative, an
+    infinite, a nan, a bool or anything else is not a number it could have meant."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value) or value < 0:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2 ** 53 else float(value)
+
+
+def _job_list_id(job):
+    return job.get("id") if isinstance(job, dict) else None
+
+
+def fetch_drs_jobs_page(client, names, language, offset, size):
+    """One page of the job list call for these job ids: ``(total_count, jobs)``."""
+    return fetch_page(client, jobs_path(client.project_id), {"name": ",".join(names), "offset": offset, "limit": size},
+                      language, JOBS_LISTING, entries="job")
+
+
+def read_job_detail(client, job_id, detail_type, language="en-us", query=None):
+    """The ``job`` object of GET /v5/{project_id}/jobs/{job_id}?type=``detail_type`` ({} when the answer has none)."""
+    payload = client.get_json(jobs_path(client.project_id, job_id), dict(query or {}, type=detail_type),
+                              {"X-Language": language}, READING_JOB % (detail_type, job_id))
+    job = payload.get("job") if isinstance(payload, dict) else None
+    return job if isinstance(job, dict) else {}
+
+
+def job_error(detail, scrub=_unchanged):
+    """``(error_code, error_message)`` of a job detail: its own fields, else its first log of level Error."""
+    code = _text(detail.get("error_code"), scrub)
+    message = next((_text(detail.get(field), scrub) for field in OWN_MESSAGE_FIELDS if _text(detail.get(field))), None)
+    if message is None:
+        logs = [_text(log.get("message"), scrub) for log in _dicts(detail.get("logs"))
+                if str(log.get("level", "")).strip().lower() == "error"]
+        message = next((log for log in logs if log), None)
+    return code, message
+
+
+def drs_job_summary(listed, progress=None, error=(None, None), async_job_id=None, scrub=_unchanged):
+    """The keys this collection returns for one DRS job, always all of them (None when unknown)."""
+    info = progress.get("progress_info") if isinstance(progress, dict) else None
+    info = info if isinstance(info, dict) else {}
+    lag = number_or_none(info.get("incr_trans_delay"))
+    if lag is None and number_or_none(info.get("incr_trans_delay_millis")) is not None:
+        lag = number_or_none(info["incr_trans_delay_millis"]) / 1000.0
+    return {"id": listed.get("id"), "name": _text(listed.get("name"), scrub),
+            "status": listed.get("status") if isinstance(listed.get("status"), str) else None,
+            "async_job_id": async_job_id, "transfer_status": _text(info.get("transfer_status"), scrub),
+            "progress": number_or_none(info.get("progress")), "incremental_delay": lag,
+            "remaining_time": _text(info.get("remaining_time"), scrub),
+            "error_code": error[0], "error_message": error[1]}
+
+
+def batch_job_ids(client, async_job_ids, language="en-us", concurrency=1, page_size=1000):
+    """``OrderedDict(job id -> batch id)`` of the DRS jobs these batches created: each task of every page of each
+    batch's detail, in order. Raises ModuleFailure naming a batch that lists no task, or a task without an id."""
+    def read(async_job_id):
+        return async_job_id, read_tasks(client, async_job_id, language, page_size)
+
+    jobs = collections.OrderedDict()
+    for async_job_id, tasks in map_in_order(read, async_job_ids, concurrency):
+        ids = [task.get("id") for task in tasks if isinstance(task, dict)]
+        if not tasks or not all(isinstance(task_id, str) and task_id.strip() for task_id in ids) \
+                or len(ids) < len(tasks):
+            raise ModuleFailure("%s: %s. Hint: the batch must be committed (COMMIT_SUCCESS) and list its DRS tasks, "
+                                "each with an id" % (READING % async_job_id, "the batch lists no task" if not tasks
+                                                     else "a task of the batch has no id"))
+        for task_id in ids:
+            jobs.setdefault(task_id, async_job_id)
+    return jobs
+
+
+class JobWatch(object):
+    """Observes the selected DRS jobs each time it is called: returns a JobsObserved.
+
+    Statuses come from the list call, up to NAMES_PER_CALL ids per call and ``concurrency`` calls at a time (a Pager
+    each, since a name filter may match more jobs by name than ids). Only jobs whose id is exactly a selected one are
+    kept. Then, ``concurrency`` at a time, the progress call for each job ``needs_progress(summary)`` names, and the
+    log call for each failed job (its error).
+    """
+
+    def __init__(self, client, batches, language="en-us", concurrency=10, page_size=1000, throttle=None,
+                 needs_progress=None, stats=None):
+        self.client, self.language, self.concurrency, self.stats = client, language, concurrency, stats
+        # job id -> batch id (None when selected by job id)
+        self.batches = batches
+        self.needs_progress = needs_progress or (lambda job: False)
+        self.last = NOTHING_OBSERVED
+        ids = list(batches)
+        for job_id_value in ids:
+            if "," in job_id_value:
+                raise ModuleFailure("DRS job id %r holds a comma, which the list call's name filter reads as two "
+                                    "ids. Hint: check the job ids" % job_id_value)
+        self.pagers = []
+        for start in range(0, len(ids), NAMES_PER_CALL):
+            names = ids[start:start + NAMES_PER_CALL]
+            self.pagers.append((names, Pager(
+                lambda offset, size, names=names: fetch_drs_jobs_page(client, names, language, offset, size),
+                page_size=page_size, concurrency=1, identity=_job_list_id, is_page_too_large=is_page_too_large,
+                throttle=throttle, most_items=MOST_LISTED_JOBS)))
+
+    def list_statuses(self):
+        """``{job id: the job as listed}`` of the selected jobs DRS listed."""
+        try:
+            pages = map_in_order(lambda entry: (entry[0], entry[1].list()[1]), self.pagers, self.concurrency)
+        except TooManyItems as error:
+            raise ModuleFailure("%s: the service listed more than %d jobs, the most one listing reads. Hint: select "
+                                "fewer jobs" % (JOBS_LISTING, error.most))
+        listed = {}
+        for names, jobs in pages:
+            for job in jobs:
+                key = _job_list_id(job)
+                # A name filter also matches by name: only a job whose id is one asked for is one of the selection.
+                if isinstance(key, str) and key in names and key not in listed:
+                    listed[key] = job
+        return listed
+
+    def read_details(self, job_ids, detail_type, query=None):
+        return dict(zip(job_ids, map_in_order(
+            lambda job_id_value: read_job_detail(self.client, job_id_value, detail_type, self.language, query),
+            job_ids, self.concurrency)))
+
+    def __call__(self, needs_progress=None):
+        listed = self.list_statuses()
+        summaries = [drs_job_summary(listed[key], async_job_id=self.batches[key], scrub=self.client.scrub)
+                     for key in self.batches if key in listed]
+        self.last = JobsObserved(self.complete(summaries, needs_progress or self.needs_progress),
+                                 [key for key in self.batches if key not in listed])
+        if self.stats is not None:
+            self.stats.add("polls")
+        return self.last
+
+    def complete(self, summaries, needs_progress):
+        """``summaries`` with the progress of each job ``needs_progress`` names (and has none yet), and the error of
+        each failed job that has none yet."""
+        wanted = [job["id"] for job in summaries if job["progress"] is None and job["transfer_status"] is None
+                  and needs_progress(job)]
+        failed = [job["id"] for job in summaries if job_failed(job) and not job["error_message"]
+                  and not job["error_code"]]
+        progress = self.read_details(wanted, "progress")
+        errors = self.read_details(failed, "log", {"log_level": "Error", "offset": 0, "limit": ERROR_LOGS})
+        completed = []
+        for job in summaries:
+            if job["id"] in progress:
+                job = dict(job, **dict((key, value) for key, value in drs_job_summary(
+                    job, progress[job["id"]], scrub=self.client.scrub).items()
+                    if key in ("transfer_status", "progress", "incremental_delay", "remaining_time")))
+            if job["id"] in errors:
+                code, message = job_error(errors[job["id"]], self.client.scrub)
+                job = dict(job, error_code=code, error_message=message)
+            completed.append(job)
+        return completed
+
+
+def observed_result(observed, jobs_key="jobs", counts_key="status_counts"):
+    """The result keys of an observation of DRS jobs, on failure too (the gate names them apart from its batches)."""
+    return {jobs_key: list(observed.jobs), counts_key: count_job_statuses(observed.jobs),
+            "missing_job_ids": list(observed.missing_ids)}
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ raises ModuleFailure. DrsModule turns that into exit_json or fail_json with the 
 Private to this collection: the interface may change without notice.
 """
 
+import collections
 import hashlib
 import json
 import math
@@ -36,8 +37,26 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._settings import (
     resolve_settings,
     Secrets,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._polling import SHORTEST_INTERVAL, WaitPaused, wait_until
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import name_ids
+from ansible_collections.hwcloud.drs.plugins.module_utils._polling import (
+    SHORTEST_INTERVAL,
+    WaitFailed,
+    WaitPaused,
+    WaitTimedOut,
+    wait_until,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    INCREMENTAL,
+    NAMED_JOBS,
+    PROGRESS_STATUSES,
+    REPLICATING,
+    drs_job_status,
+    stage_text,
+    job_failed,
+    job_failure_message,
+    job_timeout_message,
+    name_ids,
+    stage_reached,
+)
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str"),
@@ -271,8 +290,12 @@ class DrsModule(AnsibleModule):
         try:
             numbers = [float(state[key]) for key in _WAIT_STATE_NUMBERS]
             counts = state["counts"]
-            if not all(math.isfinite(number) and number <= now for number in numbers[:1] + numbers[2:]) or (
-                    not isinstance(counts, str)):
+            started, next_poll, shown_at = numbers
+            # A state of this host's monotonic clock, of a wait that began within its wait_timeout (and the longest
+            # wait_sleep a step may sleep past it), whose next poll is no further than the longest wait_sleep.
+            longest = (self.params.get("wait_timeout") or WAIT_TIMEOUT) + WAIT_RANGES["wait_sleep"][1]
+            if not (all(math.isfinite(number) for number in numbers) and isinstance(counts, str)
+                    and now - longest <= started <= shown_at <= now and next_poll - now <= WAIT_RANGES["wait_sleep"][1]):
                 raise ValueError("not a state")
             stats = dict((key, int(value)) for key, value in state.get("stats", {}).items()
                          if key in self.stats.as_dict() and int(value) >= 0)
@@ -281,13 +304,13 @@ class DrsModule(AnsibleModule):
                 raise ValueError("not a state")
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ModuleFailure(_WAIT_STATE_MESSAGE)
-        self.wait_state = dict(started=numbers[0], next_poll=numbers[1], shown_at=numbers[2], counts=counts)
+        self.wait_state = dict(started=started, next_poll=next_poll, shown_at=shown_at, counts=counts)
         self.carried_in = carried
-        self._wait_started = numbers[0]
+        self._wait_started = started
         for key, value in stats.items():
             self.stats.add(key, value)
-        if numbers[1] > now:
-            sleep(numbers[1] - now)
+        if next_poll > now:
+            sleep(next_poll - now)
 
     def in_steps(self):
         """Whether this run waits in steps: run through the action plugin, with progress lines, not in check mode."""
@@ -365,6 +388,14 @@ class DrsModule(AnsibleModule):
                 " and ".join(self.option_name(option) for option in empty), "is" if len(empty) == 1 else "are",
                 "it" if len(empty) == 1 else "them"))
 
+    def refuse_lag_without_incremental(self, stage_option, lag_option):
+        """Refuse a lag bound (``lag_option``) unless ``stage_option`` is the incremental stage, which it bounds."""
+        params = self.params
+        if params[lag_option] is not None and params[stage_option] != REPLICATING:
+            raise ModuleFailure("%s is only for %s=%s (the lag of incremental replication); set %s to %s, or leave "
+                                "%s out" % (self.option_name(lag_option), self.option_name(stage_option), REPLICATING,
+                                            self.option_name(stage_option), REPLICATING, self.option_name(lag_option)))
+
     def check_wait_options(self, waits, ignored_because=""):
         """Warn when ``wait_timeout`` or ``wait_sleep`` is given to a run that does not wait (``waits`` false;
         ``ignored_because`` says why and how to wait), or when ``wait_sleep`` is below the floor."""
@@ -385,15 +416,56 @@ class DrsModule(AnsibleModule):
         return (WAIT_TIMEOUT if params["wait_timeout"] is None else params["wait_timeout"],
                 WAIT_SLEEP if params["wait_sleep"] is None else params["wait_sleep"])
 
-    def skip_wait(self, status, ids, timeout, then=""):
+    def skip_wait(self, status, ids, timeout, then="", ids_key="async_job_ids", noun="batch", nouns="batches"):
         """In check mode, instead of a wait: warn what a real run would wait for, and return it for the result.
 
         Check mode changes nothing, so it cannot bring about what a wait waits for: a wait there would only
-        block until its timeout.
+        block until its timeout. ``ids_key`` names the ids in the result; ``noun`` what they are.
         """
-        self.warn("Check mode: not waiting for %d batch%s to reach %s (%s); a real run would wait up to %d seconds%s" % (
-            len(ids), "" if len(ids) == 1 else "es", status, name_ids([str(value) for value in ids]), timeout, then))
-        return dict(status=status, async_job_ids=list(ids), timeout=timeout)
+        self.warn("Check mode: not waiting for %d %s to reach %s (%s); a real run would wait up to %d seconds%s" % (
+            len(ids), noun if len(ids) == 1 else nouns, status, name_ids([str(value) for value in ids]), timeout,
+            then))
+        return {"status": status, ids_key: list(ids), "timeout": timeout}
+
+    def wait_for_drs_jobs(self, watch, stage, max_lag, deadline, started=None):
+        """Poll ``watch`` (a _drs_api.JobWatch) until every selected DRS job is at ``stage`` (with a lag of at most
+        ``max_lag`` seconds for the incremental stage), until ``deadline`` (monotonic); return the last observation.
+
+        Reads progress during the wait only for the jobs whose lag decides (incremental, with ``max_lag``). Raises
+        ModuleFailure at once when a job failed (naming job, batch, status and DRS's error), and on timeout naming
+        each pending job with its status, progress and lag (read once more for those named). ``started`` (a
+        monotonic time): where the timeout message counts from, the start of the run's wait by default. Run in
+        steps, it shows progress lines as every wait does.
+        """
+        clock, _sleep = self.wait_clock()
+        started = self.wait_started() if started is None else started
+
+        def lag_decides(job):
+            return stage == REPLICATING and max_lag is not None and drs_job_status(job) == INCREMENTAL
+
+        def reached(observed):
+            return bool(observed.jobs) and not observed.missing_ids and all(
+                stage_reached(job, stage, max_lag) for job in observed.jobs)
+
+        def any_job_failed(observed):
+            return any(job_failed(job) for job in observed.jobs)
+
+        try:
+            return self.wait_until(lambda: watch(lag_decides), succeeded=reached, failed=any_job_failed,
+                                   deadline=deadline, interval=self.wait_settings()[1], status=stage_text(stage, max_lag),
+                                   describe=lambda observed: (
+                                       collections.Counter(drs_job_status(job) or "UNKNOWN" for job in observed.jobs),
+                                       [job["id"] for job in observed.jobs if not stage_reached(job, stage, max_lag)]
+                                       + list(observed.missing_ids)))
+        except WaitFailed as ended:
+            raise ModuleFailure(job_failure_message(ended.last.jobs))
+        except WaitTimedOut as ended:
+            pending = [job for job in ended.last.jobs if not stage_reached(job, stage, max_lag)]
+            named = set(job["id"] for job in pending[:NAMED_JOBS])
+            jobs = watch.complete(ended.last.jobs, lambda job: job["id"] in named and (
+                drs_job_status(job) in PROGRESS_STATUSES))
+            watch.last = ended.last._replace(jobs=jobs)
+            raise ModuleFailure(job_timeout_message(jobs, stage, max_lag, clock() - started, ended.last.missing_ids))
 
     def connect(self, pool_size=10):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""

@@ -16,6 +16,10 @@ description:
   - Fails, naming them, when a selected id matches no batch or the filters match nothing; fails when
     O(wait_timeout) runs out, naming each pending batch and its status.
   - A commit is never sent twice, nor blindly repeated after a lost answer (see M(hwcloud.drs.drs_batch_async_job)).
+  - With O(wait_for_stage), it goes on past C(COMMIT_SUCCESS), within the same deadline, until the DRS jobs that
+    every selected batch created (the tasks of each batch's detail) have reached that stage, with a lag under
+    O(max_lag_seconds) for the incremental stage, as M(hwcloud.drs.drs_job_info) waits; RV(drs_jobs) holds the
+    jobs and their lag.
   - The role P(hwcloud.drs.commit_gate#role) is this module with the variables and facts of a role. Use the
     module directly to register the result, or in a C(block) with C(rescue).
 author:
@@ -64,6 +68,26 @@ options:
       - Polls are never closer than 1 second apart; a smaller value is raised to 1, with a warning.
     type: float
     default: 10.0
+  wait_for_stage:
+    description:
+      - Past C(COMMIT_SUCCESS), wait until every DRS job the selected batches created has reached this stage,
+        V(started) (C(FULL_TRANSFER_STARTED) or later), V(full_transfer_complete) (C(FULL_TRANSFER_COMPLETE) or
+        C(INCRE_TRANSFER_STARTED)) or V(incremental) (C(INCRE_TRANSFER_STARTED), under O(max_lag_seconds) when set).
+      - Within the one O(wait_timeout) of the run. Fails at once when a job is in a failed state, naming the job, its
+        batch, its status and DRS's error message; on timeout names each pending job with its status, progress
+        and lag. An unknown status counts as not ready; a job id that DRS does not list counts as pending.
+      - Needs O(commit=true) or O(wait_for_status=COMMIT_SUCCESS). Unset, the gate ends at the commit.
+      - What M(hwcloud.drs.drs_job_info) could not confirm from the SDK applies here too (for example that a batch's
+        task id is the DRS job id in every scenario).
+    type: str
+    choices: [started, full_transfer_complete, incremental]
+    version_added: 1.3.0
+  max_lag_seconds:
+    description:
+      - With O(wait_for_stage=incremental), the largest incremental lag in seconds each job may have. A lag the
+        service does not report is not known, and never small enough. At least V(0).
+    type: float
+    version_added: 1.3.0
   return_jobs:
     description:
       - Which batches RV(jobs) holds. V(unfinished) keeps only batches not at the status the gate waits for
@@ -146,6 +170,20 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "committed {{ drs_gate.committed_async_job_ids | join(', ') }} in {{ drs_gate.elapsed_seconds }} s"
 
+- name: Commit, then wait until every DRS job the batches created replicates less than 30 seconds behind
+  hwcloud.drs.drs_commit_gate:
+    region: cn-north-4
+    async_job_ids: "{{ drs_batch_ids | mandatory }}"
+    commit: true
+    wait_for_stage: incremental
+    max_lag_seconds: 30
+    wait_timeout: 14400
+  register: drs_cutover_gate
+
+- name: Show the largest lag
+  ansible.builtin.debug:
+    msg: "{{ drs_cutover_gate.drs_jobs | map(attribute='incremental_delay') | max }} s"
+
 - name: Gate on everything one IAM user created, keeping a small result for 100,000 batches
   hwcloud.drs.drs_commit_gate:
     region: cn-north-4
@@ -221,8 +259,50 @@ passed:
   returned: always
   type: bool
   sample: true
+wait_for_stage:
+  description: The stage of the DRS jobs the gate waited for (O(wait_for_stage)), or V(null).
+  returned: always
+  type: str
+  sample: incremental
+  version_added: 1.3.0
+drs_jobs:
+  description:
+    - With O(wait_for_stage), the DRS jobs the selected batches created, as last observed, with the keys of
+      RV(hwcloud.drs.drs_job_info#module:jobs) (C(id), C(name), C(status), C(async_job_id), C(transfer_status),
+      C(progress), C(incremental_delay), C(remaining_time), C(error_code), C(error_message)). Empty otherwise.
+    - On failure, the jobs as last observed.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.3.0
+  sample:
+    - id: 4eebefca-2f88-7281-0309-1a6991cejb01
+      name: mysql-to-mysql-0b4d3f0e-1
+      status: INCRE_TRANSFER_STARTED
+      async_job_id: 0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61
+      transfer_status: INCRE_TRANSFER_STARTED
+      progress: 100
+      incremental_delay: 2
+      remaining_time: 0s
+      error_code: null
+      error_message: null
+drs_job_status_counts:
+  description: RV(drs_jobs) per status (as RV(hwcloud.drs.drs_job_info#module:status_counts)).
+  returned: always
+  type: dict
+  sample: {CREATING: 0, INCRE_TRANSFER_STARTED: 4}
+  version_added: 1.3.0
+missing_job_ids:
+  description: With O(wait_for_stage), the job ids of the batches' tasks that DRS did not list (each counted as pending).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+  version_added: 1.3.0
 would_wait_for:
-  description: In check mode, what a real run would wait for.
+  description:
+    - In check mode, what a real run would wait for. With O(wait_for_stage) and every batch committed, the DRS jobs
+      (C(status) is then the stage in words, and C(job_ids) replaces C(async_job_ids)).
   returned: in check mode, when a real run would wait
   type: dict
   sample:
@@ -239,8 +319,15 @@ would_wait_for:
       description: The batches not yet at it.
       type: list
       elements: str
-      returned: always
+      returned: when it would wait for batches
       sample: [0b4d3f0e-7c1e-4f7b-9f43-3c9d1b2a5e61]
+    job_ids:
+      description: The DRS jobs not yet at the stage, then those DRS did not list.
+      type: list
+      elements: str
+      returned: when it would wait for DRS jobs
+      sample: [4eebefca-2f88-7281-0309-1a6991cejb01]
+      version_added: 1.3.0
     timeout:
       description: The longest it would wait, in seconds (O(wait_timeout)).
       type: int
@@ -279,7 +366,7 @@ request_stats:
       returned: always
       sample: 0
     polls:
-      description: Complete listings of the selection made (each covers every id).
+      description: Complete listings of the selection made (each covers every id), and observations of the DRS jobs.
       type: int
       returned: always
       sample: 3
@@ -314,15 +401,20 @@ import collections
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import (
     NOTHING_LISTED,
+    NOTHING_OBSERVED,
     BatchListing,
+    JobWatch,
+    batch_job_ids,
     commit_batch,
     listing_result,
+    observed_result,
     read_failed_batches,
     reasons_summary,
     selected_ids,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     COMMITTED,
+    STAGES,
     VALIDATED,
     VALIDATING,
     WAITABLE_STATUSES,
@@ -330,6 +422,11 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     any_failed,
     count_statuses,
     failure_message,
+    job_failed,
+    job_failure_message,
+    shows_progress,
+    stage_reached,
+    stage_text,
     job_id,
     job_status,
     name_ids,
@@ -348,14 +445,16 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._failures import Modul
 from ansible_collections.hwcloud.drs.plugins.module_utils._polling import WaitFailed, WaitTimedOut, map_in_order
 
 RANGES = dict(WAIT_RANGES, wait_timeout=(1, WAIT_RANGES["wait_timeout"][1]), page_size=(1, None),
-              page_concurrency=(1, 32), **PROGRESS_RANGES)
+              page_concurrency=(1, 32), max_lag_seconds=(0, None), **PROGRESS_RANGES)
 
 
 # The role's variable for each option it sets, so that a refusal names what a role user wrote.
 ROLE_VARIABLES = dict(async_job_ids="commit_gate_async_job_ids", domain_name="commit_gate_domain_name",
                       user_name="commit_gate_user_name", wait_timeout="commit_gate_timeout",
                       wait_sleep="commit_gate_wait_sleep", page_size="commit_gate_page_size",
-                      page_concurrency="commit_gate_page_concurrency",
+                      page_concurrency="commit_gate_page_concurrency", commit="commit_gate_commit",
+                      wait_for_status="commit_gate_wait_for_status", wait_for_stage="commit_gate_wait_for_stage",
+                      max_lag_seconds="commit_gate_max_lag_seconds",
                       progress_interval="commit_gate_progress_interval")
 
 
@@ -383,6 +482,8 @@ class CommitGate(DrsModule):
         page_size=dict(type="int", default=1000),
         page_concurrency=dict(type="int", default=10),
         language=dict(type="str", choices=["en-us", "zh-cn"], default="en-us"),
+        wait_for_stage=dict(type="str", choices=list(STAGES)),
+        max_lag_seconds=dict(type="float"),
         **PROGRESS_ARGUMENT_SPEC
     )
     # What a failure still reports with the last listing: the reasons read, the batches committed. The
@@ -395,6 +496,7 @@ class CommitGate(DrsModule):
     would_wait_for = None
     started = deadline = None
     selected = listing = None
+    watch = None
 
     @property
     def wanted(self):
@@ -412,6 +514,11 @@ class CommitGate(DrsModule):
                                 "every batch of the project" % (_either(SELECTING), _either(
                                     [ROLE_VARIABLES[option] for option in SELECTING])))
         self.check_wait_options(True)
+        self.refuse_lag_without_incremental("wait_for_stage", "max_lag_seconds")
+        if params["wait_for_stage"] and self.wanted != COMMITTED:
+            raise ModuleFailure("%s follows the DRS jobs of committed batches: set %s to true, or %s to %s" % (
+                self.option_name("wait_for_stage"), self.option_name("commit"), self.option_name("wait_for_status"),
+                COMMITTED))
         self.started = self.wait_started()
         self.deadline = self.started + params["wait_timeout"]
         if self.carried_in.get("commit_done"):
@@ -441,7 +548,10 @@ class CommitGate(DrsModule):
             self.commit_done = True
             if self.committed and not self.check_mode:
                 listing = None  # stale: the next look is made at once
-        result = self.describe(self.wait(listing, self.wanted))
+        listing = self.wait(listing, self.wanted)
+        if params["wait_for_stage"]:
+            self.follow_replication(listing)
+        result = self.describe(listing)
         return dict(result, passed=True, summary=self.summary(result, True))
 
     def option_name(self, option):
@@ -493,6 +603,31 @@ class CommitGate(DrsModule):
             if status != self.wanted:
                 message += ". Nothing was committed: the gate commits once every selected batch passed validation"
             raise ModuleFailure(message)
+
+    def follow_replication(self, listing):
+        """Past COMMIT_SUCCESS: wait, within the run's one deadline, until the DRS jobs every selected batch created
+        are at wait_for_stage (and under max_lag_seconds). In check mode, look once (when every batch is committed:
+        before, the jobs do not exist yet, and would_wait_for names the batches)."""
+        params = self.params
+        stage, max_lag = params["wait_for_stage"], params["max_lag_seconds"]
+        if self.check_mode and not all_satisfy(listing.jobs, COMMITTED):
+            return
+        batches = [job_id(job) for job in listing.jobs if isinstance(job_id(job), str)]
+        jobs = batch_job_ids(self.client, batches, params["language"], params["page_concurrency"], params["page_size"])
+        self.watch = JobWatch(self.client, jobs, params["language"], params["page_concurrency"], params["page_size"],
+                              self.throttle, shows_progress, self.stats)
+        if self.check_mode:
+            observed = self.watch()
+            if any(job_failed(job) for job in observed.jobs):
+                raise ModuleFailure(job_failure_message(observed.jobs))
+            pending = [job["id"] for job in observed.jobs if not stage_reached(job, stage, max_lag)]
+            if pending or observed.missing_ids:
+                self.would_wait_for = self.skip_wait(stage_text(stage, max_lag), pending + observed.missing_ids,
+                                                     params["wait_timeout"], ids_key="job_ids", noun="DRS job",
+                                                     nouns="DRS jobs")
+            return
+        observed = self.wait_for_drs_jobs(self.watch, stage, max_lag, self.deadline, self.started)
+        self.watch.last = observed._replace(jobs=self.watch.complete(observed.jobs, shows_progress))
 
     def validation_failed(self, listing):
         """The failure naming the failed jobs, quoting the first reasons when batches are selected by id (the
@@ -557,10 +692,13 @@ class CommitGate(DrsModule):
         elapsed = round(clock() - self.started, 1) if self.started is not None else 0.0
         return dict(listing_result(listing, self.params.get("return_jobs"), self.wanted, self.validation_failures,
                                    self.would_wait_for),
-                    changed=bool(self.committed), committed_async_job_ids=list(self.committed),
+                    wait_for_stage=self.params.get("wait_for_stage"),
+                    **dict(observed_result(self.watch.last if self.watch else NOTHING_OBSERVED, "drs_jobs",
+                                           "drs_job_status_counts"),
+                           changed=bool(self.committed), committed_async_job_ids=list(self.committed),
                     wait_for_status=self.wanted, elapsed_seconds=elapsed,
-                    diff=dict(before=dict((batch, self.status_before.get(batch)) for batch in self.committed),
-                              after=dict((batch, COMMITTED) for batch in self.committed)))
+                           diff=dict(before=dict((batch, self.status_before.get(batch)) for batch in self.committed),
+                                     after=dict((batch, COMMITTED) for batch in self.committed))))
 
     def summary(self, result, passed):
         """``passed after 42.5 s; 4 batches to reach COMMIT_SUCCESS: COMMIT_SUCCESS 4; committed 4 batches``."""
@@ -572,6 +710,14 @@ class CommitGate(DrsModule):
         if self.params.get("commit"):
             parts.append("%s %s" % ("would commit" if self.check_mode else "committed",
                                     _plural(len(self.committed), "batch", "batches")))
+        if self.watch is not None:
+            jobs = result["drs_jobs"]
+            lags = [job["incremental_delay"] for job in jobs if job["incremental_delay"] is not None]
+            counts = ", ".join("%s %d" % (status, count) for status, count in result["drs_job_status_counts"].items()
+                               if count)
+            parts.append("%s to reach %s%s%s" % (
+                _plural(len(jobs) + len(result["missing_job_ids"]), "DRS job"), self.params["wait_for_stage"],
+                (": " + counts) if counts else "", ("; largest lag %g s" % max(lags)) if lags else ""))
         if self.validation_failures:
             parts.append("%s with validation failures" % _plural(len(self.validation_failures), "batch", "batches"))
         return "; ".join(parts)

@@ -47,7 +47,13 @@ class ActionModule(ActionBase):
 
         wrap_async = bool(self._task.async_val) and not getattr(self._connection, "has_native_async", False)
         args = dict(self._task.args)
-        if wrap_async or "_wait_state" in args or args.get("progress_interval") in (0, "0"):
+        if "_wait_state" in args:
+            # Only this plugin passes it, from one step to the next: a task that sets it would take the first step
+            # for the whole wait.
+            result.update(failed=True, msg="_wait_state is internal: the collection's action plugin passes it from "
+                                           "one step of a wait to the next. Leave it out")
+            return result
+        if wrap_async or args.get("progress_interval") in (0, "0"):
             answer = self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
             answers = [answer]
         else:

@@ -47,6 +47,8 @@ def build_parser():
     add("--auto-commit-after-seconds", type=float, metavar="S", help="validated jobs commit S seconds after start")
     add("--commit-after-calls", type=int, metavar="N", help="a commit is accepted, and lands once N more list calls "
                                                             "were answered (default: at once)")
+    add("--replication", type=json.loads, metavar="JSON",
+        help="schedule and faults of the DRS jobs committed batches create (README, \"DRS jobs\")")
     add("--page-cap", type=int, default=config.DEFAULT_PAGE_CAP, help="largest limit accepted (default %(default)s)")
     add("--empty-result-422", action="store_true", help="answer 422 DRS.M00002 instead of 200 when nothing matches")
     add("--latency", type=float, default=0.0, metavar="S", help="delay every API answer by S seconds")

@@ -52,11 +52,16 @@ def task_id(async_job_id, index):
     return "%s-%s-%s-%s-%sjb%02d" % (digest[:8], digest[8:12], digest[12:16], digest[16:20], digest[20:28], index + 1)
 
 
+def tasks_of_batch(job):
+    """How many tasks a batch (a jobs.Job) has: its seed's replication ``tasks_per_batch``, else derived from its id."""
+    return (job.replication or {}).get("tasks_per_batch") or task_count(job.async_job_id)
+
+
 def tasks_of(job):
     """The JobDetailResp entries of one batch (a jobs.Job)."""
     failed = job.status == VALIDATE_FAILED
     tasks = []
-    for index in range(task_count(job.async_job_id)):
+    for index in range(tasks_of_batch(job)):
         pattern = REASON_PATTERNS[index % len(REASON_PATTERNS)] if failed else {}
         reasons_given = bool(pattern)
         name = "mysql-to-mysql-%s-%d" % (job.async_job_id[:8], index + 1)
@@ -93,5 +98,9 @@ def list_tasks(emulator, request, project_id, async_job_id):
     job = emulator.store.find(async_job_id)
     if job is None:
         raise ApiError(400, "DRS.10000010", "The job %s does not exist." % async_job_id)
+    # Imported here: replication.py imports this module.
+    from drs_emulator import replication  # pylint: disable=import-outside-toplevel
     tasks = tasks_of(job)
+    for task in tasks:  # a committed batch's tasks are its DRS jobs, in their status
+        task["status"] = replication.task_status(emulator, task)
     return 200, json.dumps({"total_count": len(tasks), "jobs": tasks[offset:offset + limit]}), {}

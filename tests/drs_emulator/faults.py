@@ -3,10 +3,12 @@
 import threading
 
 ROUTES = {
-    "drs": ("drs_list", "drs_commit", "drs_detail"),
+    "drs": ("drs_list", "drs_commit", "drs_detail", "drs_jobs", "drs_job"),
     "list": ("drs_list",),
     "commit": ("drs_commit",),
     "detail": ("drs_detail",),
+    "jobs": ("drs_jobs",),
+    "job": ("drs_job",),
     "token": ("iam_token",),
     "projects": ("iam_projects",),
     "assume_role": ("iam_assume_role",),

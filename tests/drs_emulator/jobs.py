@@ -8,6 +8,7 @@ import time
 import uuid
 from json.encoder import encode_basestring_ascii as json_string
 
+from drs_emulator.replication import check_schedule
 from support.drs_statuses import COMMITTED, VALIDATE_FAILED, VALIDATED, VALIDATING
 
 # A status the documentation does not list; the API is in beta, clients must treat it as "not yet".
@@ -19,7 +20,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 class Job:
     __slots__ = ("async_job_id", "domain_name", "user_name", "create_time", "status", "fails", "commit_after_calls",
-                 "commit_lands_at", "json_parts")
+                 "commit_lands_at", "json_parts", "replication")
 
     def __init__(self, spec, status, fails, commit_after_calls=None):
         self.async_job_id = spec["async_job_id"]
@@ -29,6 +30,7 @@ class Job:
         self.status, self.fails = status, fails
         # None: a commit lands at once; N: once N more list calls were answered (commit_lands_at, a list call count).
         self.commit_after_calls, self.commit_lands_at = commit_after_calls, None
+        self.replication = None  # the schedule of the DRS jobs it creates once committed (replication.py)
         self.json_parts = ('{"async_job_id": %s, "status": ' % json_string(self.async_job_id),
                            ', "domain_name": %s, "user_name": %s, "create_time": %s}' % tuple(map(
                                json_string, (self.domain_name, self.user_name, self.create_time))))
@@ -105,6 +107,7 @@ class JobStore:
         commit_after_calls = schedule.get("commit_after_calls")
         if commit_after_calls is not None and (not isinstance(commit_after_calls, int) or commit_after_calls < 0):
             raise ValueError("commit_after_calls must be a count of list calls")
+        replication = check_schedule(schedule.get("replication"))
         unknown = set(rng.sample(range(len(specs)), min(schedule.get("unknown_status_count") or 0, len(specs))))
         with self._lock:
             cohort = Cohort(schedule, time.monotonic(), self.list_calls)
@@ -116,6 +119,7 @@ class JobStore:
                 status = UNKNOWN_STATUS if position in unknown else spec.get("status", VALIDATING)
                 fails = bool(spec.get("fail")) or job_id in fail_ids
                 known[job_id] = Job(dict(spec, async_job_id=job_id), status, fails, commit_after_calls)
+                known[job_id].replication = replication
                 cohort.jobs.append(known[job_id])
             # Everything was checked first: a refused seed leaves the jobs as they were.
             if replace:
@@ -133,6 +137,12 @@ class JobStore:
         for job in [job for job in self.committing if self.list_calls >= job.commit_lands_at]:
             job.status = COMMITTED
             self.committing.remove(job)
+
+    def committed(self):
+        """The batches committed by now (their DRS jobs exist: replication.py)."""
+        with self._lock:
+            self._advance()
+            return [job for job in self.jobs if job.status == COMMITTED]
 
     def find(self, async_job_id):
         """The job as a list call would show it now, or None."""

@@ -12,7 +12,7 @@ import time
 import traceback
 import uuid
 
-from drs_emulator import detail, drs, iam, jobs, metadata
+from drs_emulator import detail, drs, iam, jobs, metadata, replication
 from drs_emulator.errors import ApiError
 from drs_emulator.faults import DEFAULT_REDIRECT, error_for, html_page
 
@@ -26,6 +26,8 @@ ROUTES = (
     ("GET", re.compile(r"^/v5/([^/]+)/batch-async-jobs/?$"), "drs_list", drs.list_jobs),
     ("POST", re.compile(r"^/v5/([^/]+)/batch-async-jobs/([^/]+)/commit/?$"), "drs_commit", drs.commit_job),
     ("GET", re.compile(r"^/v5/([^/]+)/batch-async-jobs/([^/]+)/?$"), "drs_detail", detail.list_tasks),
+    ("GET", re.compile(r"^/v5/([^/]+)/jobs/?$"), "drs_jobs", replication.list_drs_jobs),
+    ("GET", re.compile(r"^/v5/([^/]+)/jobs/([^/]+)/?$"), "drs_job", replication.show_drs_job),
 )
 NOT_FOUND = ApiError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.")
 QUIET_ERRORS = (ConnectionError, ssl.SSLError, socket.timeout, TimeoutError)

@@ -10,6 +10,7 @@ import re
 import pytest
 import yaml
 
+from drs_emulator.detail import task_count
 from secret_scan import assert_no_secret
 from support.ansible_env import REPO_ROOT
 from support.ansible_runner import GROUP, MODULE
@@ -43,12 +44,16 @@ def test_the_readme_flow_under_check_ends_at_once_saying_what_it_would_do(ansibl
     run.assert_ok()
     routes = emulator.stats()["routes"]
     # One listing of every id by the wait for validation, one read per batch by the commits, one listing of
-    # every id by the gate: nothing polled again, nothing committed.
-    assert routes == {"drs_list": 3 * len(batch_ids)}, routes
+    # every id by the gate; the cutover's wait for the DRS jobs reads each batch's tasks and looks at their jobs
+    # once (10 per call; none exists yet): nothing polled again, nothing committed.
+    drs_jobs = sum(task_count(batch) for batch in batch_ids)
+    assert routes == {"drs_list": 3 * len(batch_ids), "drs_detail": len(batch_ids),
+                      "drs_jobs": -(-drs_jobs // 10)}, routes
     commits = run.task("Commit each batch (idempotent; check mode tells what it would commit)")
     assert commits["changed"] and all(result["changed"] for result in commits["results"])
     assert "commit_gate: checked (not waited for)" in run.stdout, run
     assert "Check mode: not waiting for 3 batches to reach COMMIT_SUCCESS" in run.output.replace("\n", " "), run
+    assert "Check mode: not waiting for %d DRS jobs to reach incremental" % drs_jobs in run.output.replace("\n", " ")
     if status == "ASYNC_JOB_VALIDATING":
         waited = run.task("Wait until every batch passed validation, in one run however many batches")
         assert waited["would_wait_for"] == {"status": "AUTO_PARAM_VALIDATE_SUCCESS", "async_job_ids": batch_ids,

@@ -12,12 +12,16 @@ import re
 import pytest
 import yaml
 
+from drs_emulator.detail import task_count, task_id
 from support.ansible_env import REPO_ROOT
 from support.ansible_runner import GROUP, MODULE
 from support.jobs import make_jobs
 
 COMMIT_MODULE = "hwcloud.drs.drs_batch_async_job"
 GATE_MODULE = "hwcloud.drs.drs_commit_gate"
+JOB_MODULE = "hwcloud.drs.drs_job_info"
+# DRS jobs that replicate from their first observation, 5 seconds behind: the examples wait no longer than a poll.
+REPLICATING = {"create_polls": 0, "start_polls": 0, "full_polls": 0, "complete_polls": 0, "lag_start": 5}
 # Every module of the collection: a new module's EXAMPLES are checked here too.
 MODULES = sorted("hwcloud.drs." + path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py")
                  if not path.name.startswith("_"))
@@ -42,7 +46,8 @@ def example_tasks(module=MODULE):
 
 
 def test_every_module_has_its_examples_run():
-    assert MODULES == sorted([MODULE, COMMIT_MODULE, GATE_MODULE]), "run the EXAMPLES of a new module in this file"
+    assert MODULES == sorted([MODULE, COMMIT_MODULE, GATE_MODULE, JOB_MODULE]), \
+        "run the EXAMPLES of a new module in this file"
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -164,7 +169,7 @@ def test_every_commit_example_runs(ansible, start_emulator):
 def test_every_gate_example_runs(ansible, start_emulator):
     # The batches the first example commits passed validation; the user's jobs too.
     jobs = make_jobs(6, statuses=("AUTO_PARAM_VALIDATE_SUCCESS",), users=("migration-bot",))
-    emulator = start_emulator(seed_jobs=jobs)
+    emulator = start_emulator(seed_jobs=jobs, replication=REPLICATING)
     tasks = example_tasks(GATE_MODULE)
     run = run_examples(ansible, emulator.state, GATE_MODULE, tasks,
                        {"drs_batch_ids": [job["async_job_id"] for job in jobs[:2]]})
@@ -173,6 +178,29 @@ def test_every_gate_example_runs(ansible, start_emulator):
         assert not result.get("failed") and not result.get("skipped"), (task["name"], result)
     assert run.task(tasks[0]["name"])["committed_async_job_ids"] == [job["async_job_id"] for job in jobs[:2]]
     assert emulator.stats()["routes"]["drs_commit"] == 2
+
+
+def test_every_job_info_example_runs(ansible, start_emulator):
+    # Committed batches whose DRS jobs replicate at once; two of their jobs are the ones known by id.
+    jobs = make_jobs(3, statuses=("COMMIT_SUCCESS",))
+    batch_ids = [job["async_job_id"] for job in jobs]
+    job_ids = [task_id(batch_ids[0], index) for index in range(2)]
+    emulator = start_emulator(seed_jobs=jobs, replication=REPLICATING)
+    tasks = example_tasks(JOB_MODULE)
+    run = run_examples(ansible, emulator.state, JOB_MODULE, tasks, {"drs_batch_ids": batch_ids,
+                                                                    "drs_job_ids": job_ids})
+    for task in tasks:
+        result = run.task(task["name"])
+        assert not result.get("failed") and not result.get("skipped"), (task["name"], result)
+    expected = [task_id(batch, index) for batch in batch_ids for index in range(task_count(batch))]
+    assert [job["id"] for job in run.task(tasks[0]["name"])["jobs"]] == expected
+    assert [job["id"] for job in run.task(tasks[-1]["name"])["jobs"]] == job_ids
+    # Unset ids fail naming the variable, never reading any job.
+    selecting = [dict(task, ignore_errors=True) for task in tasks if JOB_MODULE in task]
+    unset = run_examples(ansible, emulator.state, JOB_MODULE, selecting, {})
+    for task in selecting:
+        result = unset.task(task["name"])
+        assert result.get("failed") and "drs_" in result["msg"], (task["name"], result)
 
 
 def test_every_loop_over_the_reasons_prints_only_failed_tasks_by_their_id():

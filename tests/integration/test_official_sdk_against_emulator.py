@@ -11,7 +11,6 @@ reports, any connection to an address other than the emulator's.
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -20,68 +19,15 @@ TESTS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS_DIRECTORY not in sys.path:
     sys.path.insert(0, TESTS_DIRECTORY)
 
-from drs_emulator.detail import task_count  # noqa: E402  pylint: disable=wrong-import-position
+from drs_emulator.detail import task_count, task_id  # noqa: E402  pylint: disable=wrong-import-position
 from drs_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 from support.module_options import connection  # noqa: E402  pylint: disable=wrong-import-position
+from official_sdk import SDK_JOBS_SCRIPT, SDK_PRELUDE, run_sdk  # noqa: E402  pylint: disable=wrong-import-position
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("huaweicloudsdkdrs") is None,
                                 reason="the official SDK (huaweicloudsdkdrs) is not installed")
 
-SDK_SCRIPT = r'''
-import json
-import socket
-import sys
-
-state = json.loads(sys.argv[1])
-port = int(state["url"].rsplit(":", 1)[1])
-attempts = []
-original_connect = socket.socket.connect
-original_getaddrinfo = socket.getaddrinfo
-
-
-def guarded_connect(self, address):
-    attempts.append(list(address[:2]) if isinstance(address, tuple) else str(address))
-    if not (isinstance(address, tuple) and address[0] == "127.0.0.1" and address[1] == port):
-        raise OSError("test guard: connection to %r refused" % (address,))
-    return original_connect(self, address)
-
-
-def guarded_getaddrinfo(host, *args, **kwargs):
-    if host != "127.0.0.1":
-        attempts.append(["resolve", str(host)])
-        raise OSError("test guard: name resolution of %r refused" % (host,))
-    return original_getaddrinfo(host, *args, **kwargs)
-
-
-socket.socket.connect = guarded_connect
-socket.getaddrinfo = guarded_getaddrinfo
-
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
-from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkcore.region.region import Region
-from huaweicloudsdkdrs.v5 import CommitAsyncJobRequest, DrsClient, ListAsyncJobDetailRequest, ListAsyncJobsRequest
-
-
-def client(credentials):
-    config = HttpConfig.get_default_config()
-    config.ssl_ca_cert = state["ca_path"]
-    config.ignore_ssl_verification = False
-    config.timeout = (5, 30)
-    return (DrsClient.new_builder().with_credentials(credentials).with_http_config(config)
-            .with_region(Region(state["region"], state["url"])).build())
-
-
-def list_all(drs, **filters):
-    ids, offset, total = [], 0, None
-    while total is None or offset < total:
-        page = drs.list_async_jobs(ListAsyncJobsRequest(offset=offset, limit=100, **filters))
-        total = page.total_count
-        ids.extend(job.async_job_id for job in page.jobs)
-        offset += 100
-    return total, ids
-
-
+SDK_SCRIPT = SDK_PRELUDE + r'''
 result = {}
 permanent = client(BasicCredentials(state["access_key"], state["secret_key"], state["project_id"]))
 total, ids = list_all(permanent)
@@ -137,17 +83,8 @@ JOBS = [{"async_job_id": "validated-job", "status": "AUTO_PARAM_VALIDATE_SUCCESS
 
 
 def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path, ansible):
-    home = tmp_path / "home"
-    home.mkdir()
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.lower().endswith("_proxy") and not key.startswith("HUAWEICLOUD_SDK_")}
-    environment["HOME"] = str(home)
     with EmulatorProcess(seed=249, seed_jobs=JOBS, initial_status="COMMIT_SUCCESS") as emulator:
-        completed = subprocess.run([sys.executable, "-c", SDK_SCRIPT, json.dumps(emulator.state), "validated-job",
-                                    "failed-job"],
-                                   env=environment, capture_output=True, text=True, timeout=120, check=False)
-        assert completed.returncode == 0, completed.stderr
-        result = json.loads(completed.stdout.strip().splitlines()[-1])
+        result = run_sdk(tmp_path, emulator, SDK_SCRIPT, "validated-job", "failed-job")
         stats = emulator.stats()
         # What the SDK committed, the commit module finds committed: nothing more to do.
         module_run = ansible.adhoc(dict(connection(emulator.state), async_job_id="validated-job"),
@@ -175,3 +112,42 @@ def test_official_sdk_lists_reads_details_and_commits_with_aksk(tmp_path, ansibl
     assert stats["routes"]["iam_projects"] == 1
     assert stats["routes"]["drs_list"] == 3 + 1 + 1 + 1 + 1
     assert stats["routes"]["drs_detail"] == detail["total"]
+
+
+def test_official_sdk_lists_jobs_and_reads_progress_as_the_job_info_module_does(tmp_path, ansible):
+    """Five committed batches, 10 to 20 jobs: the SDK pages list_jobs 10 ids at a time and reads each job's
+    progress; the module reads the same jobs; after it, the SDK's progress calls (which move no job on) show
+    what the module returned."""
+    batches = [{"async_job_id": "sdk-batch-%d" % index, "status": "COMMIT_SUCCESS",
+                "create_time": "2026-11-01T00:00:0%dZ" % index} for index in range(5)]
+    ids = [task_id(batch["async_job_id"], index) for batch in batches for index in range(task_count(
+        batch["async_job_id"]))]
+    schedule = {"create_polls": 1, "start_polls": 1, "full_polls": 2, "lag_start": 50, "lag_step": 20}
+    with EmulatorProcess(seed_jobs=batches, replication=schedule) as emulator:
+        first = run_sdk(tmp_path, emulator, SDK_JOBS_SCRIPT, json.dumps(ids), "list")
+        run = ansible.adhoc(dict(connection(emulator.state), async_job_ids=[batch["async_job_id"] for batch in batches],
+                                 wait_for_stage="full_transfer_complete", wait_sleep=1, wait_timeout=120),
+                            module="hwcloud.drs.drs_job_info").assert_ok()
+        after = run_sdk(tmp_path, emulator, SDK_JOBS_SCRIPT, json.dumps(ids), "progress")
+        stats = emulator.stats()
+    port = int(emulator.state["url"].rsplit(":", 1)[1])
+    assert all(attempt == ["127.0.0.1", port] for attempt in first["attempts"] + after["attempts"])
+    assert sorted(first["listed"]) == sorted(ids) and set(first["listed"].values()) == {"CREATING"}
+    assert first["starting_total"] == len(ids)
+    assert all(progress["progress"] == "0" and progress["incr_trans_delay"] is None
+               for progress in first["progress"].values())
+    assert first["unknown_job"] == [400, "DRS.10000010"]
+    result = run.module_result()
+    assert [job["id"] for job in result["jobs"]] == ids
+    for job in result["jobs"]:
+        progress = after["progress"][job["id"]]
+        assert job["status"] == progress["status"] == progress["transfer_status"] == job["transfer_status"]
+        assert job["progress"] == float(progress["progress"]) == 100
+        assert job["incremental_delay"] == (None if progress["incr_trans_delay"] is None
+                                            else float(progress["incr_trans_delay"]))
+    # The SDK's first listing was the jobs' first observation: the module needed 4 more polls (STARTJOBING, two
+    # of the full transfer, complete), each one list call per 10 ids.
+    assert result["request_stats"]["polls"] == 4
+    chunks = [len(ids[start:start + 10]) for start in range(0, len(ids), 10)]
+    sdk_calls = sum(-(-size // 4) for size in chunks) + 1  # pages of 4, then the status filter's call
+    assert stats["routes"]["drs_jobs"] == sdk_calls + 4 * len(chunks)

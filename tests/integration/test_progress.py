@@ -81,6 +81,30 @@ def test_no_lines_under_async_with_progress_interval_0_or_in_check_mode(ansible,
     assert "drs_commit" not in emulator.stats()["routes"]
 
 
+def test_the_role_takes_progress_interval_from_its_variable_else_from_module_defaults(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=3 * len(BATCH_IDS))
+    role = {"ansible.builtin.include_role": {"name": "hwcloud.drs.commit_gate"},
+            "vars": {"commit_gate_async_job_ids": BATCH_IDS, "commit_gate_wait_sleep": 1,
+                     "commit_gate_wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS"}}
+    quiet = ansible.play([dict(role, name="quiet")], defaults=dict(connection(emulator.state), progress_interval=0))
+    quiet.assert_ok()
+    assert not LINE.search(quiet.stdout), quiet.stdout
+    emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=3 * len(BATCH_IDS))
+    role["vars"]["commit_gate_progress_interval"] = 1
+    talking = ansible.play([dict(role, name="talking")], defaults=dict(connection(emulator.state), progress_interval=0))
+    talking.assert_ok()
+    assert LINE.search(talking.stdout), talking.stdout
+
+
+def test_a_wait_state_in_a_task_is_refused(ansible, start_emulator):
+    emulator = start_emulator(seed_jobs=BATCH)
+    run = ansible.play([dict(gate_task(wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS", _wait_state={}),
+                             ignore_errors=True)], defaults=connection(emulator.state))
+    result = run.task("gate")
+    assert result["failed"] and result["msg"].startswith("_wait_state is internal"), result
+    assert emulator.stats()["routes"] == {}, emulator.stats()
+
+
 def test_lines_name_the_inventory_host_of_a_delegated_task(ansible, start_emulator, tmp_path):
     emulator = start_emulator(seed_jobs=BATCH, validate_after_calls=3 * len(BATCH_IDS))
     inventory = tmp_path / "hosts.ini"

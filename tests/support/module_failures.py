@@ -27,7 +27,10 @@ INFO_KEYS = {"jobs": _is_list, "total_count": _is_count, "status_counts": _is_st
              "missing_async_job_ids": _is_list, "validation_failures": _is_list}
 COMMIT_KEYS = {"job": _is_dict}
 GATE_KEYS = dict(INFO_KEYS, committed_async_job_ids=_is_list, passed=lambda value: value is False,
-                 summary=lambda value: isinstance(value, str) and value.startswith("stopped after "))
+                 summary=lambda value: isinstance(value, str) and value.startswith("stopped after "),
+                 drs_jobs=_is_list, drs_job_status_counts=_is_dict, missing_job_ids=_is_list)
+# drs_job_info's.
+JOB_INFO_KEYS = {"jobs": _is_list, "status_counts": _is_dict, "missing_job_ids": _is_list}
 STAT_KEYS = ("requests", "retries", "polls", "iam_calls")
 
 

@@ -134,6 +134,10 @@ def test_progress_interval_0_and_check_mode_wait_in_one_run(seeded, drs):
     {"started": float("nan"), "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},
     {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "stats": {"requests": "many"}},
     {"started": 1, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef", "carried": ["x"]},
+    {"started": 1, "next_poll": 1e9, "shown_at": 1, "counts": "0123456789abcdef"},  # would sleep for years
+    {"started": 1, "next_poll": "inf", "shown_at": 1, "counts": "0123456789abcdef"},
+    {"started": -5000, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},  # older than its timeout
+    {"started": 10, "next_poll": 1, "shown_at": 1, "counts": "0123456789abcdef"},  # shown before it began
 ])
 def test_a_wait_state_set_by_hand_fails_before_any_request(seeded, drs, state):
     args = dict(seeded(), async_job_ids=BATCH_IDS, _wait_state=state)
@@ -168,3 +172,31 @@ def test_a_line_stays_short_and_secret_free_whatever_the_service_lists(clean_env
         assert len(line) < 700, len(line)
         assert "22 other statuses 22" in line, line
         assert not any(secret[index:index + 8] in line for index in range(len(secret) - 7)), line
+
+
+def test_a_replication_wait_in_steps_ends_as_one_run_does(clean_environment, drs):  # pylint: disable=unused-argument
+    from ansible_collections.hwcloud.drs.plugins.modules import drs_job_info  # pylint: disable=import-outside-toplevel
+    committed = make_jobs(2, statuses=(COMMITTED,), prefix="steps-rep")
+    args = dict(drs.options(wait_sleep=10), async_job_ids=[batch["async_job_id"] for batch in committed],
+                wait_for_stage="incremental", max_lag_seconds=5, progress_interval=20)
+    drs.seed(committed)
+    one_run = run_main(drs_job_info.main, dict(args, progress_interval=0), session=drs.session)
+    drs.seed(committed)
+    stepped, lines, _steps = in_steps(drs_job_info.main, args, drs.session)
+    assert not stepped.result.get("failed"), stepped.result.get("msg")
+    assert [(job["id"], job["status"], job["incremental_delay"]) for job in stepped.result["jobs"]] == [
+        (job["id"], job["status"], job["incremental_delay"]) for job in one_run.result["jobs"]]
+    assert len(lines) >= 2, lines
+    assert lines[0][1].startswith("waiting for incremental replication (INCRE_TRANSFER_STARTED) with a lag of at "
+                                  "most 5 seconds, 0 s of 30 min: CREATING "), lines
+
+
+def test_a_gate_that_follows_the_replication_in_steps_commits_once(seeded, drs):
+    args = dict(seeded(validate_after_calls=2 * len(BATCH_IDS), commit_after_calls=2 * len(BATCH_IDS)),
+                async_job_ids=BATCH_IDS, commit=True, wait_for_stage="started", progress_interval=10)
+    outcome, lines, _steps = in_steps(drs_commit_gate.main, args, drs.session)
+    assert outcome.result["passed"] is True, outcome.result.get("msg")
+    assert drs.routes()["drs_commit"] == len(BATCH_IDS)
+    assert sorted(outcome.result["committed_async_job_ids"]) == BATCH_IDS
+    assert any(line.startswith("waiting for started") for _at, line in lines), lines
+    assert outcome.result["drs_jobs"] and all(job["status"] != "CREATING" for job in outcome.result["drs_jobs"])
