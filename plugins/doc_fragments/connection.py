@@ -75,6 +75,61 @@ options:
       - Account (domain) name that O(iam_user_name) belongs to.
       - Falls back to E(HW_DOMAIN_NAME).
     type: str
+  koocli_profile:
+    description:
+      - Use this profile of KooCLI (C(hcloud)) configuration, in mode C(AKSK) or C(SSO) (its C(ssoAuth.stsToken)).
+      - Selects KooCLI as the credential source, like O(koocli_config_file); without either, the environment
+        variables E(HW_PROFILE) or E(HW_SHARED_CONFIG_FILE) select it. Without a profile name, the file's
+        C(current) profile is used.
+      - KooCLI stores keys encrypted by default, which only KooCLI can read; such a profile is refused with the
+        command that stores them in clear, C(hcloud configure set --cli-auth-encrypt=false).
+      - A profile with C(agencyName) and C(agencyDomainName) assumes that agency (see O(assume_agency_name)).
+      - Falls back to E(HW_PROFILE).
+    type: str
+    version_added: 1.3.0
+  koocli_config_file:
+    description:
+      - The KooCLI configuration file to read O(koocli_profile) from.
+      - Falls back to E(HW_SHARED_CONFIG_FILE), then C(~/.hcloud/config.json).
+    type: path
+    version_added: 1.3.0
+  ecs_metadata:
+    description:
+      - Get temporary keys of the agency bound to the ECS or BMS this task runs on, from its metadata service, and
+        fetch them again before they expire (also during a long wait).
+      - Never a silent fallback. Only when V(true) here, or when E(HWCLOUD_DRS_ECS_METADATA) is V(true) and this
+        option is unset. V(false) switches the environment variable off.
+      - "The keys come from the host that runs the module (the controller with C(delegate_to: localhost)); a host
+        that is not an ECS fails within seconds."
+    type: bool
+    version_added: 1.3.0
+  ecs_metadata_url:
+    description:
+      - Address of the metadata service, for tests.
+      - Falls back to E(HWCLOUD_DRS_ECS_METADATA_URL), then C(http://169.254.169.254).
+    type: str
+    version_added: 1.3.0
+  assume_agency_name:
+    description:
+      - Assume this IAM agency with the credentials found (any source) and use its temporary keys for DRS,
+        fetched again before they expire. IAM C(POST /v3.0/OS-CREDENTIAL/securitytokens), method C(assume_role).
+      - Taken whole from the task options, else from E(HW_ASSUME_ROLE_AGENCY_NAME), E(HW_ASSUME_ROLE_DOMAIN_NAME)
+        and E(HW_ASSUME_ROLE_DURATION), else from the KooCLI profile.
+      - Needs O(iam_endpoint) or O(region). Without O(project_id) the agency's project is looked up by region.
+    type: str
+    version_added: 1.3.0
+  assume_agency_domain_name:
+    description:
+      - The account (domain) name that owns O(assume_agency_name). Defaults to O(iam_domain_name) when set.
+      - Falls back to E(HW_ASSUME_ROLE_DOMAIN_NAME).
+    type: str
+    version_added: 1.3.0
+  assume_agency_duration:
+    description:
+      - Seconds the agency's keys live, between V(900) and V(86400); IAM's default (15 minutes) when unset.
+      - Falls back to E(HW_ASSUME_ROLE_DURATION).
+    type: int
+    version_added: 1.3.0
   validate_certs:
     description:
       - Whether to verify the TLS certificates of O(endpoint) and O(iam_endpoint).
@@ -111,9 +166,15 @@ options:
     default: 5
 notes:
   - "Exactly one credential set must be given: O(auth_token); or O(access_key) and O(secret_key) (plus
-    O(security_token) for temporary keys); or O(iam_user_name), O(iam_password) and O(iam_domain_name)."
+    O(security_token) for temporary keys); or O(iam_user_name), O(iam_password) and O(iam_domain_name); or a
+    KooCLI profile (O(koocli_profile)); or O(ecs_metadata)."
   - Task options beat environment variables. A credential set is taken whole from one level, never mixed;
     two sets at the same level are an error naming both. Empty values count as unset.
+  - "When neither gives a set, the official SDK's credentials file is read: E(HUAWEICLOUD_SDK_CREDENTIALS_FILE),
+    else C(~/.huaweicloud/credentials), section C([basic]) with C(ak), C(sk), and optionally C(security_token),
+    C(project_id) and C(iam_endpoint). A file that others may read gets a warning; a broken one fails naming the
+    file and the key. When nothing is found, the message lists every source looked at."
+  - The result's RV(credential_source) says which source was used, and how often temporary keys were renewed.
   - Redirects are never followed, so credentials cannot travel to another host.
   - Secrets given as options or environment variables, and tokens obtained at run time, are kept out of
     every output, also when a server echoes them escaped or in part. Surrounding whitespace of credential

@@ -6,7 +6,7 @@
 The list call (GET /v5/{project_id}/batch-async-jobs, one page at a time, and BatchListing, which lists a
 whole selection), the detail call (why a batch
 failed validation), the commit call (POST .../{async_job_id}/commit, never blindly repeated), and
-DrsClient, which sends them with one credential style; build_client() builds it from the settings.
+DrsClient, which sends them with one credential (_auth); build_client() builds it from the settings.
 
 Private to this collection: the interface may change without notice.
 """
@@ -17,9 +17,9 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._auth import (
-    AccessKeySigner,
-    PasswordLogin,
+    build_credential,
     lookup_project_id,
+    send_authorised,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure, one_line, truncate
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import RETRY_STATUS_CODES, parse_json
@@ -680,23 +680,15 @@ def _read_after_failure(client, async_job_id, language, error):
 # Calls to the DRS endpoint of one project with one credential set, and how that client is built.
 
 
-# What the API gateway and DRS answer when a token has expired (a token lives 24 hours).
-TOKEN_EXPIRED_CODES = frozenset(("APIGW.0307", "DRS.M00100"))
-
-
 class DrsClient(object):
-    """Sends authenticated requests to DRS through a transport, renewing a password login's token once.
+    """Sends authenticated requests to DRS through a transport with one credential (an _auth.Credential), which
+    authorises each attempt and renews itself when it can (a login's token once, temporary keys before expiry)."""
 
-    Exactly one of ``auth_token``, ``signer`` (access keys) and ``password_login`` is given.
-    """
-
-    def __init__(self, transport, endpoint, project_id, auth_token=None, signer=None, password_login=None):
+    def __init__(self, transport, endpoint, project_id, credential):
         self.transport = transport
         self.endpoint = endpoint
         self.project_id = project_id
-        self.auth_token = auth_token
-        self.signer = signer
-        self.password_login = password_login
+        self.credential = credential
 
     def scrub(self, text):
         """``text`` without any secret of the run: for text read from an answer, before it is cut or kept."""
@@ -716,61 +708,26 @@ class DrsClient(object):
 
     def _request_json(self, method, path, query, headers, action, retry, status_hints=None):
         headers = dict(headers or {})
-        if self.signer is not None:
+        if self.credential.signs_with_keys:
             headers["X-Project-Id"] = self.project_id
-        token = self.password_login.current_token() if self.password_login else self.auth_token
-        try:
-            response = self._send(method, path, query, headers, token, action, retry, status_hints)
-        except ApiError as error:
-            # A token the module obtained is renewed once; a token the user gave is not ours to renew.
-            if self.password_login is None or error.error_code not in TOKEN_EXPIRED_CODES:
-                raise
-            response = self._send(method, path, query, headers, self.password_login.renew(token), action, retry,
-                                  status_hints)
+        response = send_authorised(self.credential, self.transport, method, self.endpoint, path, query=query,
+                                   headers=headers, action=action, retry=retry, status_hints=status_hints)
         return parse_json(response, action, self.transport.scrub)
 
-    def _send(self, method, path, query, headers, token, action, retry, status_hints=None):
-        if token is not None:
-            headers = dict(headers, **{"X-Auth-Token": token})
-        sign = self.signer.sign if self.signer is not None else None
-        return self.transport.send(method, self.endpoint, path, query=query, headers=headers, sign=sign,
-                                   action=action, retry=retry, status_hints=status_hints)
 
-
-def build_client(settings, transport, clock):
+def build_client(settings, transport, clock, metadata_transport=None):
     """Build the client for ``settings`` (ConnectionSettings): a login or a project lookup when needed.
 
-    ``clock`` (a wall clock) dates the access key signatures.
+    ``clock`` (a wall clock) dates the access key signatures and tells when temporary keys expire;
+    ``metadata_transport`` (short timeouts) reaches the ECS metadata service.
     """
-    client = _client_for_credentials(settings, transport, clock)
+    credential = build_credential(settings, transport, clock, metadata_transport)
+    project_id = settings.project_id or credential.known_project_id()
+    if not project_id:
+        project_id = lookup_project_id(transport, settings.iam_endpoint, settings.region,
+                                       sign=credential.authoriser())
+    client = DrsClient(transport, settings.endpoint, project_id, credential)
     if client.project_id != settings.project_id:
         # IAM named the project: it goes into every request path, like a project_id option.
         check_path_segment("The project id IAM returned,", str(client.project_id), client.scrub)
     return client
-
-
-def _client_for_credentials(settings, transport, clock):
-    values = settings.credentials.values
-    kind = settings.credentials.kind
-    project_id = settings.project_id
-    if kind == "password":
-        login = PasswordLogin(transport, settings.iam_endpoint, values["iam_user_name"], values["iam_password"],
-                              values["iam_domain_name"], project_name=settings.region, project_id=project_id)
-        if not project_id:
-            # The token's scope names the project: log in now rather than at the first DRS call.
-            login.current_token()
-            project_id = login.project_id
-            if not project_id:
-                raise ModuleFailure("The IAM token names no project. Hint: set project_id")
-        return DrsClient(transport, settings.endpoint, project_id, password_login=login)
-    if kind == "access_keys":
-        signer = AccessKeySigner(values["access_key"], values["secret_key"], values.get("security_token"),
-                                 clock=clock)
-        if not project_id:
-            project_id = lookup_project_id(transport, settings.iam_endpoint, settings.region, sign=signer.sign)
-        return DrsClient(transport, settings.endpoint, project_id, signer=signer)
-    token = values["auth_token"]
-    if not project_id:
-        project_id = lookup_project_id(transport, settings.iam_endpoint, settings.region,
-                                       headers={"X-Auth-Token": token})
-    return DrsClient(transport, settings.endpoint, project_id, auth_token=token)

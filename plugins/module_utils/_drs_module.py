@@ -18,6 +18,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._auth import METADATA_TIMEOUT_SECONDS
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import build_client
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import MESSAGE_CAP, ModuleFailure, one_line, shorten
 from ansible_collections.hwcloud.drs.plugins.module_utils._http import (
@@ -69,6 +70,13 @@ CONNECTION_ARGUMENT_SPEC = dict(
     iam_user_name=dict(type="str"),
     iam_password=dict(type="str", no_log=True),
     iam_domain_name=dict(type="str"),
+    koocli_profile=dict(type="str"),
+    koocli_config_file=dict(type="path"),
+    ecs_metadata=dict(type="bool"),
+    ecs_metadata_url=dict(type="str"),
+    assume_agency_name=dict(type="str"),
+    assume_agency_domain_name=dict(type="str"),
+    assume_agency_duration=dict(type="int"),
     validate_certs=dict(type="bool", default=True),
     allow_insecure_http=dict(type="bool", default=False),
     ca_path=dict(type="path"),
@@ -163,6 +171,14 @@ def _silence_insecure_request_warnings():
     urllib3.disable_warnings(InsecureRequestWarning)
 
 
+def _metadata_session():
+    # The metadata service is on the machine's own link: a proxy of the environment must not carry the request.
+    import requests  # pylint: disable=import-outside-toplevel  # guarded: REQUESTS_IMPORT_ERROR fails first
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 # A CA bundle larger than this is not a bundle.
 _CA_BUNDLE_CAP_BYTES = 16 * 1024 * 1024
 
@@ -209,6 +225,8 @@ class DrsModule(AnsibleModule):
             self.secrets.add(*(os.environ.get(name) for name in ENVIRONMENT_VARIABLES[option]),
                              whole_only=option in PASSWORD_OPTIONS)
         self.transport = None
+        self.metadata_transport = None
+        self.settings = None
         self.client = None
         # Shared by the transport (which records each HTTP 429) and the pagers (which slow down on it).
         self.throttle = Throttle()
@@ -453,7 +471,11 @@ class DrsModule(AnsibleModule):
         """Resolve the settings (no network), then build the transport and the DRS client of this run."""
         params = self.params
         settings = resolve_settings(params, os.environ)
-        self.secrets.add(*settings.environment_secrets)
+        self.settings = settings
+        # Keys and tokens read from the environment, a credentials file or a KooCLI profile.
+        self.secrets.add(*settings.learnt_secrets())
+        for warning in settings.credentials.warnings:
+            self.warn(warning)
         if params.get("ca_path"):
             check_ca_bundle(params["ca_path"])
         verify = params.get("ca_path") or params.get("validate_certs")
@@ -468,8 +490,21 @@ class DrsModule(AnsibleModule):
                                        pool_size=pool_size, stats=self.stats, session=self.http_session,
                                        sleep=self.sleep, clock=self.clock.time, secrets=self.secrets,
                                        throttle=self.throttle)
-        self.client = build_client(settings, self.transport, self.clock.time)
+        if settings.credentials.kind == "ecs_metadata":
+            self.metadata_transport = HttpTransport(
+                timeout=min(METADATA_TIMEOUT_SECONDS, params["timeout"]), max_retries=min(1, params["max_retries"]),
+                verify=verify, stats=self.stats, session=self.http_session or _metadata_session(), sleep=self.sleep,
+                clock=self.clock.time, secrets=self.secrets, throttle=self.throttle)
+        self.client = build_client(settings, self.transport, self.clock.time, self.metadata_transport)
         return self.client
+
+    def credential_source(self):
+        """Where this run's credentials came from (never a value): the result's ``credential_source``."""
+        if self.client is not None:
+            return self.client.credential.describe()
+        if self.settings is not None:
+            return self.settings.credentials.description
+        return None
 
     def pause_before_commit(self, attempt):
         """Before a commit attempt is repeated (see _drs_api.commit_batch): counted as a retry, backed off."""
@@ -483,8 +518,9 @@ class DrsModule(AnsibleModule):
 
     def _end_run(self):
         # Stop retries still in flight on other threads.
-        if self.transport is not None:
-            self.transport.close()
+        for transport in (self.transport, self.metadata_transport):
+            if transport is not None:
+                transport.close()
         if register_secrets is None:
             # Before ansible-core 2.22, which has no public registry (Secrets registers each secret there as
             # it is learnt): AnsibleModule masks no_log_values in the result, so Ansible's own masking also
@@ -541,6 +577,7 @@ class DrsModule(AnsibleModule):
     def exit_json(self, **kwargs):
         self._end_run()
         kwargs.setdefault("request_stats", self.stats.as_dict())
+        kwargs.setdefault("credential_source", self.credential_source())
         super(DrsModule, self).exit_json(**self._masked(kwargs))
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
@@ -555,4 +592,5 @@ class DrsModule(AnsibleModule):
         for key, value in self.result_on_failure().items():
             kwargs.setdefault(key, value)
         kwargs.setdefault("request_stats", self.stats.as_dict())
+        kwargs.setdefault("credential_source", self.credential_source())
         super(DrsModule, self).fail_json(msg, **self._masked(kwargs))

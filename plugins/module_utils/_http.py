@@ -308,8 +308,12 @@ def api_error_from_response(response, action=None, status_hints=None, scrub=_unc
         summary = summarise_body(content_type, text, scrub)
     if 300 <= response.status_code < 400:
         summary = "a redirect to %s was refused" % _redirect_target(response.headers.get("Location"), scrub)
-    return ApiError(response.status_code, scrub(error_code), scrub(error_msg), scrub(request_id), summary, action,
-                    hint_for(response.status_code, error_code, status_hints))
+    error = ApiError(response.status_code, scrub(error_code), scrub(error_msg), scrub(request_id), summary, action,
+                     hint_for(response.status_code, error_code, status_hints))
+    # The start of the body, scrubbed, for callers that must tell answers apart by their text (an ECS without
+    # an agency says so only in a plain-text body); never shown as it is.
+    error.body_text = scrub(text[:2000])
+    return error
 
 
 def _error_fields(payload):

@@ -14,12 +14,19 @@ Private to this collection: the interface may change without notice.
 
 import html
 import json
+import os
 import re
 import threading
 
 from urllib.parse import quote, quote_plus
 from urllib.parse import urlsplit
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._credential_files import (
+    KOOCLI_DEFAULT_FILE,
+    SDK_DEFAULT_FILE,
+    read_koocli_profile,
+    read_sdk_credentials_file,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import (
     ModuleFailure,
 )
@@ -211,6 +218,15 @@ ENVIRONMENT_VARIABLES = {
     "iam_user_name": ("HW_USER_NAME",),
     "iam_password": ("HW_USER_PASSWORD",),
     "iam_domain_name": ("HW_DOMAIN_NAME",),
+    # Where credentials are found when no set is given (version 1.3.0).
+    "credentials_file": ("HUAWEICLOUD_SDK_CREDENTIALS_FILE",),
+    "koocli_config_file": ("HW_SHARED_CONFIG_FILE",),
+    "koocli_profile": ("HW_PROFILE",),
+    "ecs_metadata": ("HWCLOUD_DRS_ECS_METADATA",),
+    "ecs_metadata_url": ("HWCLOUD_DRS_ECS_METADATA_URL",),
+    "assume_agency_name": ("HW_ASSUME_ROLE_AGENCY_NAME",),
+    "assume_agency_domain_name": ("HW_ASSUME_ROLE_DOMAIN_NAME",),
+    "assume_agency_duration": ("HW_ASSUME_ROLE_DURATION",),
 }
 SECRET_OPTIONS = ("secret_key", "security_token", "auth_token", "iam_password")
 # Secrets people make of words: masked whole and escaped, never by the piece (see Secrets).
@@ -246,27 +262,53 @@ CREDENTIAL_SETS = (
 
 
 class Credentials(object):
-    """The one credential set a run uses, and where it came from."""
+    """The one credential source a run uses: its kind (a key of _auth.CREDENTIAL_KINDS), its values, the level it
+    was found at, and how the result's ``credential_source`` names it (never a value)."""
 
-    def __init__(self, kind, values, source):
+    def __init__(self, kind, values, source, description=None, found=None):
         self.kind = kind
         self.values = values
         self.source = source
+        self.description = description or source
+        # What a credentials file or KooCLI profile also gave (FoundCredentials): hints, an agency, warnings.
+        self.found = found
+
+    @property
+    def warnings(self):
+        return self.found.warnings if self.found is not None else []
 
     def __repr__(self):  # never show values
         return "Credentials(kind=%r, source=%r)" % (self.kind, self.source)
 
 
+class AgencyToAssume(object):
+    """An agency to assume on top of the credentials: its name, the account (domain) owning it, a duration."""
+
+    def __init__(self, agency_name, domain_name, duration_seconds, source):
+        self.agency_name = agency_name
+        self.domain_name = domain_name
+        self.duration_seconds = duration_seconds
+        self.source = source
+
+
 class ConnectionSettings(object):
     """Everything needed to reach the service, resolved before any network call."""
 
-    def __init__(self, region, project_id, endpoint, iam_endpoint, credentials, environment_secrets):
+    def __init__(self, region, project_id, endpoint, iam_endpoint, credentials, environment_secrets, agency=None,
+                 metadata_url=None):
         self.region = region
         self.project_id = project_id
         self.endpoint = endpoint
         self.iam_endpoint = iam_endpoint
         self.credentials = credentials
         self.environment_secrets = environment_secrets
+        self.agency = agency
+        self.metadata_url = metadata_url
+
+    def learnt_secrets(self):
+        """Every secret the settings read: from the environment and from a credentials file or profile."""
+        found = self.credentials.found
+        return list(self.environment_secrets) + (found.secrets() if found is not None else [])
 
 
 def _given(value):
@@ -309,17 +351,103 @@ def _credential_values(params, environ):
     return task_values, environment_values
 
 
+# Sources picked by naming them rather than by their values (version 1.3.0), at the same two levels as the
+# credential sets: (kind, task options that pick it, environment variables that pick it).
+KOOCLI_SELECTORS = ("koocli_profile", "koocli_config_file")
+_TRUE_WORDS = ("1", "true", "yes", "on")
+_FALSE_WORDS = ("", "0", "false", "no", "off")
+SDK_FILE_VARIABLE = ENVIRONMENT_VARIABLES["credentials_file"][0]
+METADATA_VARIABLE = ENVIRONMENT_VARIABLES["ecs_metadata"][0]
+DEFAULT_METADATA_URL = "http://169.254.169.254"
+# IAM's bounds of duration_seconds for temporary keys (15 minutes to 24 hours).
+AGENCY_DURATION_RANGE = (900, 86400)
+
+
+def _environment_switch(name, environ):
+    value = (environ.get(name) or "").strip().lower()
+    if value in _TRUE_WORDS:
+        return True
+    if value in _FALSE_WORDS:
+        return False
+    raise ModuleFailure("%s must be true or false, got %r" % (name, value[:20]))
+
+
+def expand_home(path, environ):
+    """``path`` with a leading ``~`` replaced by the HOME of ``environ`` (the run's environment)."""
+    if path.startswith("~") and environ.get("HOME"):
+        return environ["HOME"] + path[1:]
+    return os.path.expanduser(path)
+
+
+def _selected_sources(params, environ, level):
+    """``[(what selected it, kind)]``: the sources picked by name at ``level``."""
+    selected = []
+    if level == "task options":
+        koocli = [option for option in KOOCLI_SELECTORS if _given(params.get(option))]
+        if koocli:
+            selected.append(("/".join(koocli), "koocli_profile"))
+        if params.get("ecs_metadata") is True:
+            selected.append(("ecs_metadata", "ecs_metadata"))
+        return selected
+    koocli = [ENVIRONMENT_VARIABLES[option][0] for option in KOOCLI_SELECTORS
+              if environ.get(ENVIRONMENT_VARIABLES[option][0])]
+    if koocli:
+        selected.append(("/".join(koocli), "koocli_profile"))
+    # ecs_metadata: false in the task switches the environment's opt-in off.
+    if params.get("ecs_metadata") is None and _environment_switch(METADATA_VARIABLE, environ):
+        selected.append((METADATA_VARIABLE, "ecs_metadata"))
+    return selected
+
+
+def _koocli_credentials(params, environ, level):
+    config_file = params.get("koocli_config_file") or environ.get("HW_SHARED_CONFIG_FILE") or KOOCLI_DEFAULT_FILE
+    profile_name = params.get("koocli_profile") or environ.get("HW_PROFILE") or None
+    found, name, mode = read_koocli_profile(expand_home(config_file, environ), config_file, profile_name)
+    return Credentials("koocli_profile", found.values, level, "KooCLI profile %s (%s) in %s" % (name, mode, config_file),
+                       found=found)
+
+
+def _sdk_file_credentials(environ):
+    """The SDK's credentials file, or None when there is none at the default place."""
+    given = environ.get(SDK_FILE_VARIABLE)
+    path = given or SDK_DEFAULT_FILE
+    if not given and not os.path.exists(expand_home(path, environ)):
+        return None
+    found = read_sdk_credentials_file(expand_home(path, environ), path)
+    return Credentials("credentials_file", found.values, "credentials file",
+                       "credentials file %s [basic]" % path, found=found)
+
+
+def _nothing_found(environ):
+    given = environ.get(SDK_FILE_VARIABLE)
+    return ModuleFailure(
+        "No credentials given or found. Looked at: the task options (auth_token; access_key and secret_key; "
+        "iam_user_name, iam_password and iam_domain_name; koocli_profile or koocli_config_file; ecs_metadata), the "
+        "environment (HW_AUTH_TOKEN; HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HW_ACCESS_KEY and HW_SECRET_KEY; "
+        "HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME; HW_PROFILE or HW_SHARED_CONFIG_FILE; %s) and the "
+        "credentials file %s (%s). ECS metadata is asked only when ecs_metadata or %s is true" % (
+            METADATA_VARIABLE, given or SDK_DEFAULT_FILE, "named by %s" % SDK_FILE_VARIABLE if given else "not found",
+            METADATA_VARIABLE))
+
+
 def _pick_credentials(params, environ):
+    """The one credential source of the run: task options, then the environment, then the SDK's file."""
     task_values, environment_values = _credential_values(params, environ)
     for level, values in (("task options", task_values), ("environment", environment_values)):
         present = [credential_set for credential_set in CREDENTIAL_SETS
                    if any(option in values for option in _selecting_options(credential_set, level))]
-        if len(present) > 1:
+        selected = _selected_sources(params, environ, level)
+        if len(present) + len(selected) > 1:
             raise ModuleFailure(
                 "More than one credential set is given in the %s: %s. Give exactly one: auth_token; or access_key "
                 "and secret_key (with security_token for temporary keys); or iam_user_name, iam_password and "
-                "iam_domain_name" % (level, " and ".join(
-                    _describe([o for o in s.options if o in values], level) for s in present)))
+                "iam_domain_name; or a KooCLI profile; or ecs_metadata" % (level, " and ".join(
+                    [_describe([o for o in s.options if o in values], level) for s in present]
+                    + [label for label, _kind in selected])))
+        if selected:
+            if selected[0][1] == "koocli_profile":
+                return _koocli_credentials(params, environ, level), []
+            return Credentials("ecs_metadata", {}, level, "ECS metadata (agency)"), []
         if present:
             credential_set = present[0]
             missing = [option for option in credential_set.required if option not in values]
@@ -341,10 +469,76 @@ def _pick_credentials(params, environ):
             secrets = []
             if level == "environment":
                 secrets = [chosen[option] for option in SECRET_OPTIONS if option in chosen]
-            return Credentials(credential_set.kind, chosen, level), secrets
-    raise ModuleFailure(
-        "No credentials given. Set auth_token; or access_key and secret_key; or iam_user_name, iam_password and "
-        "iam_domain_name (or their environment variables, for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK)")
+                names = [_from_environment(option, environ)[1] for option in credential_set.options if option in chosen]
+                description = "environment (%s)" % ", ".join(names)
+            else:
+                description = "task options (%s)" % ", ".join(sorted(chosen))
+            return Credentials(credential_set.kind, chosen, level, description), secrets
+    from_file = _sdk_file_credentials(environ)
+    if from_file is not None:
+        return from_file, []
+    raise _nothing_found(environ)
+
+
+def _duration(value, name):
+    if value is None or value == "":
+        return None
+    try:
+        seconds = int(str(value).strip())
+    except ValueError:
+        raise ModuleFailure("%s must be a whole number of seconds, got %r" % (name, str(value)[:20]))
+    low, high = AGENCY_DURATION_RANGE
+    if not low <= seconds <= high:
+        raise ModuleFailure("%s must be between %d and %d seconds (IAM's bounds), got %d" % (name, low, high, seconds))
+    return seconds
+
+
+def _pick_agency(params, environ, credentials):
+    """The agency to assume on top of ``credentials``: from the task options, else the environment, else the
+    KooCLI profile; None when none is named."""
+    options = ("assume_agency_name", "assume_agency_domain_name", "assume_agency_duration")
+    for level in ("task options", "environment"):
+        if level == "task options":
+            names = options
+            values = [params.get(option) for option in options]
+        else:
+            names = [ENVIRONMENT_VARIABLES[option][0] for option in options]
+            values = [environ.get(name) for name in names]
+        values = [clean_credential(name, value) if value is not None else None for name, value in zip(names, values)]
+        agency_name, domain_name, duration = values
+        if not _given(agency_name):
+            stray = [name for name, value in zip(names[1:], values[1:]) if _given(value)]
+            if stray:
+                raise ModuleFailure("%s %s set but %s is not. Hint: name the agency to assume, or leave %s out" % (
+                    " and ".join(stray), "is" if len(stray) == 1 else "are", names[0], " and ".join(stray)))
+            continue
+        domain_name = domain_name or credentials.values.get("iam_domain_name")
+        if not _given(domain_name):
+            raise ModuleFailure("%s is set but %s is not: give the account (domain) name that owns the agency" % (
+                names[0], names[1]))
+        check_path_segment(names[0], agency_name)
+        return AgencyToAssume(agency_name, domain_name, _duration(duration, names[2]), level)
+    found = credentials.found
+    if found is not None and found.agency:
+        if not found.agency.get("domain_name"):
+            raise ModuleFailure("%s names agency %s but no agencyDomainName: give the account (domain) name that "
+                                "owns the agency" % (credentials.description, found.agency["agency_name"]))
+        return AgencyToAssume(found.agency["agency_name"], found.agency["domain_name"], None, credentials.description)
+    return None
+
+
+def check_metadata_url(url):
+    """Refuse an ecs_metadata_url that is not an http(s) URL with a host (plain http is what ECS serves)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError when out of range
+    except ValueError as error:
+        raise ModuleFailure("ecs_metadata_url is not a valid URL (%s). Hint: give http://host[:port]" % error)
+    if parts.scheme not in ("http", "https") or not host or "@" in parts.netloc or parts.query or parts.fragment:
+        raise ModuleFailure("ecs_metadata_url must be an http:// or https:// URL with a host and no query, got %r. "
+                            "Hint: leave it out for %s" % (url.split("?", 1)[0][:200], DEFAULT_METADATA_URL))
+    return url.rstrip("/")
 
 
 def check_region(region, endpoints_given=False):
@@ -411,6 +605,25 @@ def resolve_settings(params, environ):
     if settings["project_id"] is not None:
         check_path_segment("project_id", settings["project_id"])
     credentials, environment_secrets = _pick_credentials(params, environ)
+    # A credentials file or a KooCLI profile may name the project, IAM and the region; options and the
+    # environment still come first.
+    hints = credentials.found.hints if credentials.found is not None else {}
+    agency = _pick_agency(params, environ, credentials)
+    for option in ("region", "project_id", "iam_endpoint"):
+        # The file's project belongs to the account of its keys, not to an agency's: that one is looked up.
+        if option == "project_id" and agency is not None:
+            continue
+        if not settings[option] and hints.get(option):
+            settings[option] = str(hints[option]).strip()
+            if option == "region":
+                check_region(settings["region"])
+            elif option == "project_id":
+                check_path_segment("project_id (from %s)" % credentials.description, settings["project_id"])
+    metadata_url = None
+    if credentials.kind == "ecs_metadata":
+        metadata_url = params.get("ecs_metadata_url") or environ.get(ENVIRONMENT_VARIABLES["ecs_metadata_url"][0]) \
+            or DEFAULT_METADATA_URL
+        metadata_url = check_metadata_url(metadata_url)
     region = settings["region"]
     endpoint = params.get("endpoint") or None
     iam_endpoint = settings["iam_endpoint"]
@@ -418,7 +631,7 @@ def resolve_settings(params, environ):
         if not region:
             raise ModuleFailure("region is required when endpoint is not set (also read from HW_REGION_NAME)")
         endpoint = "https://drs.%s.%s" % (region, default_domain(region))
-    needs_iam = credentials.kind == "password" or not settings["project_id"]
+    needs_iam = credentials.kind == "password" or not settings["project_id"] or agency is not None
     if needs_iam and not iam_endpoint:
         if not region:
             raise ModuleFailure("region is required to reach IAM when iam_endpoint is not set")
@@ -429,4 +642,4 @@ def resolve_settings(params, environ):
         if url:
             check_endpoint(name, url, params.get("allow_insecure_http", False))
     return ConnectionSettings(region, settings["project_id"], endpoint.rstrip("/"), iam_endpoint and iam_endpoint.rstrip("/"),
-                              credentials, environment_secrets)
+                              credentials, environment_secrets, agency=agency, metadata_url=metadata_url)

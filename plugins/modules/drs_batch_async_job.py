@@ -203,6 +203,18 @@ validation_failures:
           status: CONFIGURATION_FAILED
           reasons:
             - "DRS.10010002: the source database port is not reachable"
+credential_source:
+  description:
+    - Where the run's credentials came from, never a value, for example C(task options (access_key, secret_key\)),
+      C(environment (HW_ACCESS_KEY, HW_SECRET_KEY\)), C(credentials file ~/.huaweicloud/credentials [basic]),
+      C(KooCLI profile default (AKSK\) in ~/.hcloud/config.json), C(ECS metadata (agency\), renewed 1 time) or
+      C(agency drs_admin of domain other-domain assumed with ...).
+    - Temporary keys and tokens the run renewed say how many times.
+    - V(null) when the run failed before its credentials were resolved.
+  returned: always
+  type: str
+  version_added: 1.3.0
+  sample: credentials file ~/.huaweicloud/credentials [basic]
 request_stats:
   description: What the run cost.
   returned: always

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 
-from drs_emulator import config, jobs
+from drs_emulator import config, jobs, metadata
 from drs_emulator.certs import generate_certificates
 from drs_emulator.emulator import Emulator
 from drs_emulator.faults import validate_rule
@@ -57,6 +57,12 @@ def build_parser():
     add("--token-ttl-seconds", type=float, default=config.TOKEN_TTL_SECONDS, help="token lifetime (default 24 h)")
     add("--clock-skew-seconds", type=float, default=0.0, help="server clock offset for X-Sdk-Date checks and tokens")
     add("--project-matches", type=int, default=1, metavar="N", help="projects GET /v3/projects?name=REGION returns")
+    add("--metadata", action="store_true", help="also serve the ECS metadata service over plain HTTP on another port "
+                                                "of 127.0.0.1 (metadata_url in the state line)")
+    add("--metadata-mode", choices=metadata.MODES, default="agency", help="how the metadata service answers")
+    add("--metadata-key-ttl-seconds", type=float, default=config.METADATA_KEY_TTL_SECONDS,
+        help="lifetime of the metadata service's keys (default 6 h)")
+    add("--assumed-key-ttl-seconds", type=float, help="lifetime of assume_role keys (default: the duration asked)")
     return parser
 
 
@@ -73,16 +79,23 @@ class RunningServer:
             self.emulator = Emulator(arguments, seed)
             ca_path, certificate_path, key_path = generate_certificates(cert_dir)
             self.server = EmulatorServer(self.emulator, arguments.port, tls_context(certificate_path, key_path))
+            # The metadata service speaks plain HTTP, as on an ECS; the same state answers there.
+            self.metadata_server = EmulatorServer(self.emulator, 0) if arguments.metadata else None
         except Exception:
             self.stop()
             raise
         self.state = self.emulator.state("https://127.0.0.1:%d" % self.server.server_address[1], ca_path)
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        for server in (self.server, self.metadata_server):
+            if server is not None:
+                threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        if self.metadata_server is not None:
+            self.state["metadata_url"] = "http://127.0.0.1:%d" % self.metadata_server.server_address[1]
 
     def stop(self):
-        if getattr(self, "server", None):
-            self.server.shutdown()
-            self.server.server_close()
+        for server in (getattr(self, "server", None), getattr(self, "metadata_server", None)):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
         if self.created_cert_dir:
             shutil.rmtree(self.created_cert_dir, ignore_errors=True)
 

@@ -16,3 +16,7 @@ DEFAULT_PAGE_CAP = 1000
 DEFAULT_LIMIT = 10
 TOKEN_TTL_SECONDS = 24 * 3600
 DEFAULT_RANDOM_SEED = 20240130
+AGENCY_NAME = "drs_admin_agency"
+AGENCY_DOMAIN_NAME = "agency-owner-domain"
+# What the metadata service's keys live by default (the real ones: about a day, fetched again well before).
+METADATA_KEY_TTL_SECONDS = 6 * 3600

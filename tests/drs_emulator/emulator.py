@@ -43,6 +43,8 @@ class Statistics:
             return {"total": sum(self.routes.values()), "routes": dict(self.routes), "dropped": statuses.pop("None", 0),
                     "statuses": statuses, "list_calls": self.routes["drs_list"],
                     "detail_calls": self.routes["drs_detail"], "iam_token_calls": self.routes["iam_token"],
+                    "metadata_key_calls": self.routes["metadata_keys"],
+                    "assume_role_calls": self.routes["iam_assume_role"],
                     "max_in_flight": self.max_in_flight}
 
 
@@ -59,6 +61,11 @@ class Emulator:
         self.statistics = Statistics()
         self.faults = FaultRules(arguments.fault)
         self._tokens_lock = threading.Lock()
+        # Temporary keys from the metadata service and assume_role (metadata.py): access key -> expiry.
+        self.temporary_keys_lock = threading.Lock()
+        self.temporary_keys_expiry = {}
+        self.temporary_keys_issued = []
+        self.metadata_tokens = {}
         self.tokens = {}  # token -> {"project_id", "expires_at", "uses"}
         self.auth_token = self.issue_token(config.PROJECT_ID)  # the pre-issued token of the state line
         self.store = JobStore()
@@ -81,6 +88,12 @@ class Emulator:
         if request.header("authorization"):
             verify_request(request.method, request.path, request.raw_query, request.header, request.body,
                            self.credentials, self.server_time())
+            access = request.header("authorization").partition("Access=")[2].partition(",")[0].strip()
+            with self.temporary_keys_lock:
+                expires_at = self.temporary_keys_expiry.get(access)
+            if expires_at is not None and self.server_time() >= expires_at:
+                raise ApiError(401, "APIGW.0301", "Incorrect IAM authentication information: the security token "
+                                                  "has expired.")
             return
         token = (request.header("x-auth-token") or "").strip()
         if not token:
@@ -103,4 +116,5 @@ class Emulator:
                 "secret_key": config.SECRET_KEY, "temporary_access_key": config.TEMPORARY_ACCESS_KEY,
                 "temporary_secret_key": config.TEMPORARY_SECRET_KEY, "security_token": self.security_token,
                 "auth_token": self.auth_token, "iam_user_name": config.USER_NAME, "iam_password": config.PASSWORD,
-                "iam_domain_name": config.DOMAIN_NAME}
+                "iam_domain_name": config.DOMAIN_NAME, "agency_name": config.AGENCY_NAME,
+                "agency_domain_name": config.AGENCY_DOMAIN_NAME}

@@ -11,6 +11,8 @@ ROUTES = {
     "job": ("drs_job",),
     "token": ("iam_token",),
     "projects": ("iam_projects",),
+    "assume_role": ("iam_assume_role",),
+    "metadata": ("metadata_token", "metadata_keys"),
 }
 ACTIONS = ("status", "drop", "truncate", "redirect")
 RULE_KEYS = {"route", "count", "latency", "error_code", "error_msg", "retry_after", "html"} | set(ACTIONS)

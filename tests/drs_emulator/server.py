@@ -12,7 +12,7 @@ import time
 import traceback
 import uuid
 
-from drs_emulator import detail, drs, iam, jobs, replication
+from drs_emulator import detail, drs, iam, jobs, metadata, replication
 from drs_emulator.errors import ApiError
 from drs_emulator.faults import DEFAULT_REDIRECT, error_for, html_page
 
@@ -20,6 +20,9 @@ from drs_emulator.faults import DEFAULT_REDIRECT, error_for, html_page
 ROUTES = (
     ("POST", re.compile(r"^/v3/auth/tokens/?$"), "iam_token", iam.create_token),
     ("GET", re.compile(r"^/v3/projects/?$"), "iam_projects", iam.list_projects),
+    ("POST", re.compile(r"^/v3\.0/OS-CREDENTIAL/securitytokens/?$"), "iam_assume_role", metadata.assume_role),
+    ("PUT", re.compile(r"^/meta-data/latest/api/token/?$"), "metadata_token", metadata.create_token),
+    ("GET", re.compile(r"^/openstack/latest/securitykey/?$"), "metadata_keys", metadata.security_key),
     ("GET", re.compile(r"^/v5/([^/]+)/batch-async-jobs/?$"), "drs_list", drs.list_jobs),
     ("POST", re.compile(r"^/v5/([^/]+)/batch-async-jobs/([^/]+)/commit/?$"), "drs_commit", drs.commit_job),
     ("GET", re.compile(r"^/v5/([^/]+)/batch-async-jobs/([^/]+)/?$"), "drs_detail", detail.list_tasks),
@@ -58,6 +61,9 @@ def control(emulator, method, path, body):
             specs = jobs.generate_jobs(int(body.get("count", 0)), random.Random(seed),
                                        body.get("initial_status", jobs.VALIDATING))
         return {"added": emulator.store.seed(specs, body, replace=replace, random_seed=seed)}
+    if (method, path) == ("GET", "/temporary-keys"):  # every key the metadata service and assume_role handed out
+        with emulator.temporary_keys_lock:
+            return {"keys": list(emulator.temporary_keys_issued), "metadata_tokens": sorted(emulator.metadata_tokens)}
     if (method, path) == ("POST", "/faults"):  # the fault rules from now on, instead of those so far
         body = json.loads(body or b"{}")
         if not isinstance(body, dict):
@@ -80,6 +86,9 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):  # pylint: disable=invalid-name
         self._handle("POST")
+
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._handle("PUT")
 
     def _handle(self, method):
         emulator = self.server.emulator

@@ -25,9 +25,18 @@ def secret_fragments(secret):
     return pieces
 
 
+def temporary_secrets(emulator):
+    """The secrets the emulator's metadata service and assume_role handed out (keys, tokens), and its metadata
+    session tokens."""
+    issued = emulator.control("GET", "temporary-keys")
+    return [key[name] for key in issued["keys"] for name in ("secret", "securitytoken")] + issued["metadata_tokens"]
+
+
 def assert_no_secret(texts, emulator):
-    """No secret of ``emulator`` (nor a wrong one from the tests, nor any runtime token) in ``texts``."""
+    """No secret of ``emulator`` (nor a wrong one from the tests, nor any runtime token, nor any temporary key it
+    handed out) in ``texts``."""
     secrets = [emulator.state[key] for key in SECRET_STATE_KEYS] + [WRONG_SECRET_KEY, WRONG_PASSWORD, WRONG_TOKEN]
+    secrets += temporary_secrets(emulator)
     for text in texts:
         for secret in secrets:
             for piece in secret_fragments(secret):

@@ -13,7 +13,9 @@ cuts text from a server has a case whose secret straddles the cut.
 """
 
 import json
+import os
 import secrets as random_source
+import tempfile
 
 import pytest
 
@@ -33,7 +35,9 @@ from support.hostile_server import (
     echo_header_into_jobs,
     echo_header_piece,
     echo_headers,
+    assume_role,
     listing,
+    metadata_service,
     make_job,
     random_secret,
     random_token,
@@ -41,6 +45,7 @@ from support.hostile_server import (
     requires_header,
     requires_signature,
     task_details,
+    temporary_keys,
 )
 from support.module_options import connection
 
@@ -185,6 +190,69 @@ def redirect_repeats_token(pool):
     return server, {"auth_token": token}, {}, {"auth_token": token}
 
 
+# The sources of keys nobody types in (issue 16): every secret they hand the module must be as safe as an option.
+ECHO_KEYS = ["Authorization", "X-Security-Token"]
+
+
+def _metadata_secrets(keys, with_token=True):
+    found = {"metadata secret": keys["secret"], "metadata security token": keys["securitytoken"]}
+    if with_token:
+        found["metadata session token"] = keys["metadata_token"]
+    return found
+
+
+def drs_echoes_metadata_keys(pool):
+    keys = temporary_keys()
+    metadata = pool.start(tls=False, other=metadata_service(keys))
+    server = pool.start(list=echo_headers(401, ECHO_KEYS, code="APIGW.0301"))
+    options = {"ecs_metadata": True, "ecs_metadata_url": metadata.url}
+    return server, options, {}, _metadata_secrets(keys)
+
+
+def metadata_keys_with_a_broken_expiry(pool):
+    keys = temporary_keys(expires_at="tomorrow")
+    metadata = pool.start(tls=False, other=metadata_service(keys))
+    server = pool.start(list=listing(JOBS))
+    return server, {"ecs_metadata": True, "ecs_metadata_url": metadata.url}, {}, _metadata_secrets(keys)
+
+
+def drs_echoes_assumed_keys(pool):
+    keys = temporary_keys()
+    iam = pool.start(other=assume_role(keys))
+    server = pool.start(list=echo_headers(401, ECHO_KEYS, code="APIGW.0301"))
+    base_secret = random_secret("sk")
+    options = {"access_key": access_key(), "secret_key": base_secret, "assume_agency_name": "hostile_agency",
+               "assume_agency_domain_name": "hostile-domain", "iam_endpoint": iam.url}
+    return server, options, {}, {"base secret": base_secret, "assumed secret": keys["secret"],
+                                 "assumed security token": keys["securitytoken"]}
+
+
+def _private_file(name, text):
+    directory = tempfile.mkdtemp(prefix="hostile-credentials-")
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+    return path
+
+
+def drs_echoes_the_credentials_files_token(pool):
+    secret, token = random_secret("sk"), random_token(600)
+    path = _private_file("credentials", "[basic]\nak = %s\nsk = %s\nsecurity_token = %s\n" % (
+        access_key(), secret, token))
+    server = pool.start(list=echo_headers(401, ECHO_KEYS, code="APIGW.0301"))
+    return server, {}, {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": path}, {"file secret": secret, "file token": token}
+
+
+def drs_echoes_the_koocli_profiles_token(pool):
+    secret, token = random_secret("sk"), random_token(600)
+    path = _private_file("config.json", json.dumps({"current": "sso", "profiles": [{
+        "name": "sso", "mode": "SSO", "ssoAuth": {"stsToken": {
+            "accessKeyId": access_key(), "secretAccessKey": secret, "securityToken": token}}}]}))
+    server = pool.start(list=echo_headers(401, ECHO_KEYS, code="APIGW.0301"))
+    return server, {"koocli_config_file": path}, {}, {"profile secret": secret, "profile token": token}
+
+
 # name: (builder, expected outcome, option names the message must name).
 # An entry of the names may be a tuple of alternatives (the option or its environment variable).
 SUCCEEDS, FAILS = "succeeds", "fails"
@@ -228,6 +296,11 @@ CASES = {
         FAILS, ()),
     "a task's name (500 characters) cuts the secret key": (
         task_reason_across_the_cut(lambda text: {"base_info": {"name": text}, "error_msg": "failed"}), FAILS, ()),
+    "DRS echoes the ECS metadata keys": (drs_echoes_metadata_keys, FAILS, ()),
+    "metadata keys with an expiry that is no time": (metadata_keys_with_a_broken_expiry, FAILS, ()),
+    "DRS echoes the keys of an assumed agency": (drs_echoes_assumed_keys, FAILS, ()),
+    "DRS echoes the credentials file's security token": (drs_echoes_the_credentials_files_token, FAILS, ()),
+    "DRS echoes the KooCLI profile's security token": (drs_echoes_the_koocli_profiles_token, FAILS, ()),
 }
 
 
@@ -237,8 +310,9 @@ def secret_run(request, module_ansible, hostile_servers):
     known = {}
     servers = {}
     for name, (build, _outcome, _names) in CASES.items():
-        server, options, _environment, case_secrets = build(hostile_servers)
-        cases.add(name, style="none", emulator=server, **options)
+        # An environment here only names a file (the secrets are in the file): the task's environment will do.
+        server, options, environment, case_secrets = build(hostile_servers)
+        cases.add(name, style="none", emulator=server, environment=environment, **options)
         known[name] = case_secrets
         servers[name] = server
     run = cases.run(extra=["-vvv"] if request.param == "-vvv" else [])
@@ -358,3 +432,19 @@ def test_a_token_issued_at_run_time_shows_nowhere_at_vvv_on_any_release(ansible,
     listed = assert_clean_success(run.task("echoed into a job field"))
     assert [job["user_name"] for job in listed["jobs"]] == ["owner ********"] * len(JOBS)
     assert "Token ******** is not allowed here" in assert_clean_failure(run.task("echoed into an error"))
+
+
+@pytest.mark.parametrize("name, words", [
+    ("DRS echoes the ECS metadata keys", ["APIGW.0301", "401"]),
+    ("metadata keys with an expiry that is no time", ["expires_at"]),
+    ("DRS echoes the keys of an assumed agency", ["APIGW.0301"]),
+    ("DRS echoes the credentials file's security token", ["APIGW.0301"]),
+    ("DRS echoes the KooCLI profile's security token", ["APIGW.0301"]),
+])
+def test_each_new_source_fails_where_the_case_meant_it_to(secret_run, name, words):
+    """The keys were learnt (the DRS call was made with them) before the echo: the scan above means something."""
+    cases, _outputs, _known = secret_run
+    result = cases.result(name)
+    for word in words:
+        assert word in result["msg"], result["msg"]
+    assert result["credential_source"], result

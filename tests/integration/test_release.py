@@ -30,7 +30,7 @@ SHIPPED = (
     "changelogs/changelog.yaml", "CHANGELOG.rst",
     "plugins/modules/drs_batch_async_job_info.py", "plugins/doc_fragments/connection.py",
     "roles/commit_gate/meta/argument_specs.yml", "roles/commit_gate/tasks/main.yml",
-    "docs/docsite/links.yml", "docs/docsite/extra-docs.yml",
+    "docs/docsite/links.yml", "docs/docsite/extra-docs.yml", "extensions/awx/credential_type_huaweicloud_drs.yml",
 )
 # Never shipped: tests, the emulator, benchmarks and developer tooling.
 NOT_SHIPPED_PREFIXES = (

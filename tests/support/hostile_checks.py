@@ -8,7 +8,7 @@ import json
 import re
 
 # Keys an `until` expression reads: present on success and on every failure.
-RESULT_KEYS = ("jobs", "total_count", "status_counts", "request_stats")
+RESULT_KEYS = ("jobs", "total_count", "status_counts", "request_stats", "credential_source")
 # ansible-core 2.19+ reports an exception the module did not handle as "Task failed: Module failed: <error>"
 # (the traceback itself only at higher verbosity); older releases say "MODULE FAILURE".
 CRASH_SIGNS = ("Traceback (most recent call last)", "MODULE FAILURE", "Module failed: ")

@@ -324,6 +324,37 @@ def not_found(exchange):
     exchange.reply_json(404, {"error_code": "APIGW.0101", "error_msg": "The API does not exist"})
 
 
+def temporary_keys(expires_at="2099-01-01T00:00:00.000000Z"):
+    """Random temporary keys as the metadata service and assume_role hand them out (``credential``), plus a
+    metadata session token: every value but ``access`` and ``expires_at`` is a secret."""
+    return {"access": "HOSTILETMP" + secrets.token_hex(6).upper(), "secret": random_secret("tsk"),
+            "securitytoken": random_token(600), "expires_at": expires_at, "metadata_token": random_token(60)}
+
+
+def metadata_service(keys):
+    """An ECS metadata service (plain HTTP; serve it as ``other``): the session token, then ``keys``."""
+    def answer(exchange):
+        if exchange.method == "PUT" and exchange.path == "/meta-data/latest/api/token":
+            exchange.reply(200, keys["metadata_token"], content_type="text/plain")
+        elif exchange.method == "GET" and exchange.path == "/openstack/latest/securitykey":
+            exchange.reply_json(200, {"credential": dict((name, keys[name]) for name in (
+                "access", "secret", "securitytoken", "expires_at"))})
+        else:
+            not_found(exchange)
+    return answer
+
+
+def assume_role(keys):
+    """IAM's assume_role (serve it as ``other``): ``keys`` for any caller."""
+    def answer(exchange):
+        if exchange.method == "POST" and exchange.path == "/v3.0/OS-CREDENTIAL/securitytokens":
+            exchange.reply_json(201, {"credential": dict((name, keys[name]) for name in (
+                "access", "secret", "securitytoken", "expires_at"))})
+        else:
+            not_found(exchange)
+    return answer
+
+
 # --------------------------------------------------------------------------------------------- server
 
 

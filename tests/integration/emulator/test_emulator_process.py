@@ -16,7 +16,7 @@ from drs_emulator.testing import TESTS_DIRECTORY, EmulatorProcess
 
 STATE_KEYS = {"url", "ca_path", "control_url", "pid", "region", "project_id", "access_key", "secret_key",
               "temporary_access_key", "temporary_secret_key", "security_token", "auth_token", "iam_user_name",
-              "iam_password", "iam_domain_name"}
+              "iam_password", "iam_domain_name", "agency_name", "agency_domain_name"}
 ENVIRONMENT = dict(os.environ, PYTHONPATH=TESTS_DIRECTORY)
 
 
@@ -92,3 +92,9 @@ def test_in_process_serves_and_cleans_up():
     assert not os.path.exists(cert_dir)
     with pytest.raises(ConnectionError):
         socket.create_connection(("127.0.0.1", int(emulator.state["url"].rsplit(":", 1)[1])), timeout=2).close()
+
+
+def test_the_metadata_service_as_a_process_listens_on_127_0_0_1_over_plain_http():
+    with EmulatorProcess(metadata=True) as emulator:
+        assert set(emulator.state) == STATE_KEYS | {"metadata_url"}
+        assert emulator.state["metadata_url"].startswith("http://127.0.0.1:")

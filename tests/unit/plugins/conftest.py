@@ -53,6 +53,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.timeout(UNIT_TEST_TIMEOUT))
 
 
+@pytest.fixture(autouse=True)
+def no_credentials_of_the_developer(monkeypatch, tmp_path_factory):
+    """Every test runs with an empty HOME and none of the credential variables: no test reads a developer's
+    ~/.huaweicloud/credentials or ~/.hcloud/config.json, nor keys exported in the shell that runs pytest."""
+    from ansible_collections.hwcloud.drs.plugins.module_utils._settings import ENVIRONMENT_VARIABLES
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+    for names in ENVIRONMENT_VARIABLES.values():
+        for name in names:
+            monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def emulators():
     """``emulators.service(**options)``: the emulator started with these options (flags as keywords, once per

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._auth import StaticToken
 from ansible_collections.hwcloud.drs.plugins.module_utils._drs_api import build_client
 from ansible_collections.hwcloud.drs.plugins.module_utils._failures import ApiError, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._settings import resolve_settings
@@ -49,7 +50,7 @@ def test_a_given_token_is_sent_and_used_for_the_project_lookup(drs):
     client.get_json(_jobs_path(drs))
     token = drs.state["auth_token"]
     assert [call.headers["X-Auth-Token"] for call in drs.calls] == [token, token]
-    assert "Authorization" not in drs.calls[1].headers and client.password_login is None
+    assert "Authorization" not in drs.calls[1].headers and isinstance(client.credential, StaticToken)
 
 
 def test_a_given_token_that_expired_is_not_renewed(drs):
@@ -78,7 +79,7 @@ def test_expired_token_is_renewed_once_and_the_request_repeated(drs):
     assert client.get_json(_jobs_path(drs)) == {"total_count": 0, "jobs": []}
     first, renewed = drs.issued_tokens()
     assert drs.routes()["iam_token"] == 2 and drs.calls[-1].headers["X-Auth-Token"] == renewed
-    assert client.password_login.tokens_issued == [first, renewed]
+    assert client.credential.tokens_issued == [first, renewed]
 
 
 def test_token_expiring_again_after_renewal_fails_with_token_hint(drs):
