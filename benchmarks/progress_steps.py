@@ -66,7 +66,7 @@ def main():
                     samples[name].append(sample)
                     stats = result_of(sample.stdout)["request_stats"]
                     counts[name] = dict(stats, module_runs=len(processes.take()),
-                                        lines=sample.stdout.count("] waiting for "))
+                                        lines=sample.stdout.count(": waiting for "))
                     print("  run %d/%d  %-32s %5.2f s wall  %5.2f s CPU  %d module runs" % (
                         index + 1, args.runs, name, sample.wall, sample.cpu, counts[name]["module_runs"]), flush=True)
         print("\nmedians of %d interleaved runs: a wait of %d polls for %d batches, emulator latency %g ms" % (

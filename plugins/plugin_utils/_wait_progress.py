@@ -73,7 +73,9 @@ class ActionModule(ActionBase):
         return result
 
     def _run_in_steps(self, args, task_vars):
-        host = (task_vars or {}).get("inventory_hostname", "")
+        # Each line names its host and task: a callback may print the task's banner only with its result (the
+        # default one does when ok hosts are not shown), and the free strategy interleaves hosts and tasks.
+        prefix = "[%s] %s: " % ((task_vars or {}).get("inventory_hostname", "localhost"), self._task.get_name())
         answers = []
         state = {}
         for dummy in range(MOST_STEPS):
@@ -84,6 +86,6 @@ class ActionModule(ActionBase):
             if not state or answer.get("failed"):
                 return answers
             if line:
-                display.display("[%s] %s" % (host, line) if host else line)
+                display.display(prefix + line)
         answers.append(dict(failed=True, msg="The wait did not end after %d steps" % MOST_STEPS))
         return answers

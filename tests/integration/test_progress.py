@@ -18,7 +18,7 @@ from support.module_options import connection
 
 BATCH = make_jobs(3, statuses=("ASYNC_JOB_VALIDATING",), prefix="progress")
 BATCH_IDS = [job["async_job_id"] for job in BATCH]
-LINE = re.compile(r"^\[(?P<host>[^\]]+)\] waiting for (?P<status>\S+)", re.MULTILINE)
+LINE = re.compile(r"^\[(?P<host>[^\]]+)\] (?P<task>[^\n]*?): waiting for (?P<status>\S+)", re.MULTILINE)
 
 
 def task_output(run, task_name):
@@ -42,8 +42,10 @@ def test_a_gate_prints_progress_lines_before_its_result(ansible, start_emulator)
     output = task_output(run, "gate")
     lines = LINE.findall(output)
     assert len(lines) >= 2, output
-    assert set(host for host, _status in lines) == {"localhost"}
-    assert ("localhost", "AUTO_PARAM_VALIDATE_SUCCESS,") in lines and ("localhost", "COMMIT_SUCCESS,") in lines, output
+    # Each line names its host and task: a callback may print the task's banner only with its result.
+    assert set((host, task) for host, task, _status in lines) == {("localhost", "gate")}, output
+    assert ("localhost", "gate", "AUTO_PARAM_VALIDATE_SUCCESS,") in lines, output
+    assert ("localhost", "gate", "COMMIT_SUCCESS,") in lines, output
     # Every line comes before the task's result.
     assert output.index("changed: [localhost]") > output.rindex("waiting for"), output
     result = run.task("gate")
@@ -62,7 +64,8 @@ def test_an_adhoc_wait_prints_progress_lines(ansible, start_emulator):
     run = ansible.adhoc(arguments)
     assert run.returncode == 0, run
     lines = LINE.findall(run.stdout)
-    assert lines and lines[0] == ("localhost", "AUTO_PARAM_VALIDATE_SUCCESS,"), run.stdout
+    assert lines and lines[0] == ("localhost", "hwcloud.drs.drs_batch_async_job_info", "AUTO_PARAM_VALIDATE_SUCCESS,"), \
+        run.stdout
     assert run.stdout.index("localhost | SUCCESS") > run.stdout.rindex("waiting for"), run.stdout
     assert_no_secret([run.stdout, run.stderr], emulator)
 
@@ -113,7 +116,7 @@ def test_lines_name_the_inventory_host_of_a_delegated_task(ansible, start_emulat
             "tasks": [dict(gate_task(wait_for_status="AUTO_PARAM_VALIDATE_SUCCESS"), delegate_to="localhost")]}
     run = ansible.playbook([play], extra=["-i", str(inventory)])
     assert run.returncode == 0, run
-    assert ("app-server", "AUTO_PARAM_VALIDATE_SUCCESS,") in LINE.findall(task_output(run, "gate")), run.stdout
+    assert ("app-server", "gate", "AUTO_PARAM_VALIDATE_SUCCESS,") in LINE.findall(task_output(run, "gate")), run.stdout
 
 
 def _oldest_and_newest_releases():

@@ -107,7 +107,7 @@ def test_a_wait_with_progress_lines_logs_in_once_a_step(ansible, start_emulator)
                                                        "wait_for_status": "AUTO_PARAM_VALIDATE_SUCCESS"}}],
                        defaults=connection(emulator.state, "password"))
     run.assert_ok()
-    lines = run.stdout.count("] waiting for AUTO_PARAM_VALIDATE_SUCCESS")
+    lines = run.stdout.count("] validated: waiting for AUTO_PARAM_VALIDATE_SUCCESS")
     stats = run.task("validated")["request_stats"]
     assert lines >= 2 and stats["polls"] == 7, (run.stdout, stats)
     assert stats["iam_calls"] == lines + 1, (run.stdout, stats)
