@@ -53,10 +53,11 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg="_wait_state is internal: the collection's action plugin passes it from "
                                            "one step of a wait to the next. Leave it out")
             return result
-        if wrap_async or args.get("progress_interval") in (0, "0"):
+        if self._task.async_val:
+            # In the background the module runs once, as any module does (its wait cannot print).
             answer = self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async)
-            answers = [answer]
         else:
+            # progress_interval 0 (and check mode) is the module's to read: it then ends in its first step.
             answers = self._run_in_steps(args, task_vars)
             answer = answers[-1]
             for key in ("warnings", "deprecations"):
